@@ -1,0 +1,10 @@
+// One registration function per subcommand file.
+#pragma once
+
+#include "apps/command_set.hpp"
+
+namespace swarmlab::apps {
+
+void register_version(CLI::App& app, CommandSet& commands);
+
+}  // namespace swarmlab::apps

@@ -1,0 +1,26 @@
+// swarmlab: the command-line entry point. Each subcommand lives in its own file (apps/<name>.cpp).
+#include "apps/commands.hpp"
+
+#include <fmt/core.h>
+#include <CLI/CLI.hpp>
+
+#include <exception>
+
+int main(int argc, char** argv) {
+  CLI::App app{"swarmlab: a BitTorrent laboratory (real swarms and deterministic simulated ones)",
+               "swarmlab"};
+  app.require_subcommand(1);
+  swarmlab::apps::CommandSet commands;
+  swarmlab::apps::register_version(app, commands);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    return commands.run_selected();
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "swarmlab: {}\n", error.what());
+    return 1;
+  }
+}

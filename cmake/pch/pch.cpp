@@ -1,0 +1,1 @@
+// Anchor for the precompiled Asio/Beast header (see CMakeLists.txt).

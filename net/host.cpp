@@ -1,0 +1,64 @@
+#include "net/host.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <vector>
+
+namespace swarmlab::net {
+
+struct Host::Task {
+  asio::cancellation_signal signal;
+};
+
+Host::~Host() = default;
+
+asio::awaitable<void> Host::sleep(Duration duration) {
+  Timer timer = make_timer();
+  timer.expires_at(now() + duration);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
+namespace {
+
+bool is_cancellation(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const boost::system::system_error& error) {
+    return error.code() == asio::error::operation_aborted;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace
+
+void Host::spawn(asio::awaitable<void> task, ExitHandler on_exit) {
+  auto entry = tasks_.insert(tasks_.end(), std::make_unique<Task>());
+  auto slot = (*entry)->signal.slot();
+  asio::co_spawn(get_executor(), std::move(task),
+                 asio::bind_cancellation_slot(
+                     slot, [this, entry, on_exit = std::move(on_exit)](std::exception_ptr failure) {
+                       tasks_.erase(entry);
+                       if (on_exit) {
+                         on_exit(failure);
+                       } else if (failure && !is_cancellation(failure)) {
+                         std::rethrow_exception(failure);
+                       }
+                     }));
+}
+
+void Host::cancel_tasks() {
+  // Emitting may finish a task and erase its entry; work on a snapshot of the signals.
+  std::vector<asio::cancellation_signal*> signals;
+  signals.reserve(tasks_.size());
+  for (auto& task : tasks_)
+    signals.push_back(&task->signal);
+  for (auto* signal : signals)
+    signal->emit(asio::cancellation_type::terminal);
+}
+
+}  // namespace swarmlab::net

@@ -1,0 +1,343 @@
+// net::Host: the only door from an actor to the outside world. An actor gets a Host& and reaches
+// time, randomness, timers, TCP-like streams and UDP sockets through it and nothing else, so the
+// same actor code runs on real sockets (net/real_host.hpp) and in the simulator (sim/).
+//
+// Every asynchronous operation is an Asio operation: it takes any completion token (use_awaitable,
+// as_tuple(use_awaitable), a callback, ...) and honours per-operation cancellation through the
+// handler's cancellation slot, so `co_await (stream.async_read_some(...) || timer.async_wait(...))`
+// behaves the same in both backends. Backends receive type-erased handlers
+// (asio::any_completion_handler) and must complete them through the handler's associated executor,
+// never inline from the initiating call.
+//
+// Boost 1.81: any_completion_handler's move assignment recurses forever. Backends hold pending
+// handlers in std::optional and use emplace()/reset(), never assignment.
+#pragma once
+
+#include "net/endpoint.hpp"
+#include "net/rng.hpp"
+#include "net/time.hpp"
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+#include <array>
+#include <cassert>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <list>
+#include <memory>
+#include <span>
+
+namespace swarmlab::net {
+
+namespace asio = boost::asio;
+using error_code = boost::system::error_code;
+template <class T>
+using Result = boost::system::result<T, error_code>;
+
+// A copy of (at most the first count_max non-empty buffers of) a caller's buffer sequence, so that
+// backends take one concrete type. Read and write "some" may legally use a prefix of the sequence.
+template <class Buffer>
+struct BufferList {
+  static constexpr std::size_t count_max = 16;
+  std::array<Buffer, count_max> items{};
+  std::size_t count = 0;
+
+  template <class Sequence>
+  static BufferList from(const Sequence& sequence) {
+    BufferList list;
+    auto end = asio::buffer_sequence_end(sequence);
+    for (auto it = asio::buffer_sequence_begin(sequence); it != end && list.count < count_max;
+         ++it) {
+      Buffer buffer(*it);
+      if (buffer.size() > 0) list.items[list.count++] = buffer;
+    }
+    return list;
+  }
+
+  const Buffer* begin() const { return items.data(); }
+  const Buffer* end() const { return items.data() + count; }
+  std::size_t total_size_bytes() const {
+    std::size_t total = 0;
+    for (const Buffer& buffer : *this)
+      total += buffer.size();
+    return total;
+  }
+};
+using MutableBuffers = BufferList<asio::mutable_buffer>;
+using ConstBuffers = BufferList<asio::const_buffer>;
+
+using IoHandler = asio::any_completion_handler<void(error_code, std::size_t)>;
+using WaitHandler = asio::any_completion_handler<void(error_code)>;
+
+// ---------------------------------------------------------------------------------------------
+// Stream: a connected, reliable, in-order byte stream (TCP on real sockets).
+
+class StreamBackend {
+ public:
+  virtual ~StreamBackend() = default;
+  virtual asio::any_io_executor executor() = 0;
+  // Completes with at least one byte, or an error (asio::error::eof once the peer has closed and
+  // every byte has been read; connection_reset when the path broke; operation_aborted when
+  // cancelled or closed locally). Empty buffers complete at once with zero bytes.
+  virtual void read_some(MutableBuffers buffers, IoHandler handler) = 0;
+  virtual void write_some(ConstBuffers buffers, IoHandler handler) = 0;
+  // Closes both directions; pending operations complete with operation_aborted.
+  virtual void close() = 0;
+  virtual bool is_open() const = 0;
+  virtual Endpoint local_endpoint() const = 0;
+  virtual Endpoint remote_endpoint() const = 0;
+};
+
+class Stream {
+ public:
+  using executor_type = asio::any_io_executor;
+
+  Stream() = default;
+  explicit Stream(std::unique_ptr<StreamBackend> backend) : backend_(std::move(backend)) {}
+
+  executor_type get_executor() const {
+    assert(backend_);
+    return backend_->executor();
+  }
+
+  template <class MutableBufferSequence,
+            class Token = asio::default_completion_token_t<executor_type>>
+  auto async_read_some(const MutableBufferSequence& buffers, Token&& token = Token()) {
+    assert(backend_);
+    return asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [](auto handler, StreamBackend* backend, MutableBuffers list) {
+          backend->read_some(list, IoHandler(std::move(handler)));
+        },
+        token, backend_.get(), MutableBuffers::from(buffers));
+  }
+
+  template <class ConstBufferSequence,
+            class Token = asio::default_completion_token_t<executor_type>>
+  auto async_write_some(const ConstBufferSequence& buffers, Token&& token = Token()) {
+    assert(backend_);
+    return asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [](auto handler, StreamBackend* backend, ConstBuffers list) {
+          backend->write_some(list, IoHandler(std::move(handler)));
+        },
+        token, backend_.get(), ConstBuffers::from(buffers));
+  }
+
+  bool is_open() const { return backend_ && backend_->is_open(); }
+  void close() {
+    if (backend_) backend_->close();
+  }
+  Endpoint local_endpoint() const { return backend_->local_endpoint(); }
+  Endpoint remote_endpoint() const { return backend_->remote_endpoint(); }
+  explicit operator bool() const { return backend_ != nullptr; }
+
+ private:
+  std::unique_ptr<StreamBackend> backend_;
+};
+
+using StreamHandler = asio::any_completion_handler<void(error_code, Stream)>;
+
+// ---------------------------------------------------------------------------------------------
+// Listener: accepts incoming streams on a local endpoint.
+
+class ListenerBackend {
+ public:
+  virtual ~ListenerBackend() = default;
+  virtual asio::any_io_executor executor() = 0;
+  virtual void accept(StreamHandler handler) = 0;
+  virtual void close() = 0;
+  virtual Endpoint local_endpoint() const = 0;
+};
+
+class Listener {
+ public:
+  using executor_type = asio::any_io_executor;
+
+  Listener() = default;
+  explicit Listener(std::unique_ptr<ListenerBackend> backend) : backend_(std::move(backend)) {}
+
+  executor_type get_executor() const { return backend_->executor(); }
+
+  template <class Token = asio::default_completion_token_t<executor_type>>
+  auto async_accept(Token&& token = Token()) {
+    assert(backend_);
+    return asio::async_initiate<Token, void(error_code, Stream)>(
+        [](auto handler, ListenerBackend* backend) {
+          backend->accept(StreamHandler(std::move(handler)));
+        },
+        token, backend_.get());
+  }
+
+  void close() {
+    if (backend_) backend_->close();
+  }
+  Endpoint local_endpoint() const { return backend_->local_endpoint(); }
+
+ private:
+  std::unique_ptr<ListenerBackend> backend_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Datagram: a bound UDP socket.
+
+class DatagramBackend {
+ public:
+  virtual ~DatagramBackend() = default;
+  virtual asio::any_io_executor executor() = 0;
+  virtual void send_to(ConstBuffers buffers, Endpoint target, IoHandler handler) = 0;
+  // `sender` must stay valid until the handler runs, as with Asio's async_receive_from.
+  virtual void receive_from(MutableBuffers buffers, Endpoint* sender, IoHandler handler) = 0;
+  virtual void close() = 0;
+  virtual Endpoint local_endpoint() const = 0;
+};
+
+class Datagram {
+ public:
+  using executor_type = asio::any_io_executor;
+
+  Datagram() = default;
+  explicit Datagram(std::unique_ptr<DatagramBackend> backend) : backend_(std::move(backend)) {}
+
+  executor_type get_executor() const { return backend_->executor(); }
+
+  template <class ConstBufferSequence,
+            class Token = asio::default_completion_token_t<executor_type>>
+  auto async_send_to(const ConstBufferSequence& buffers, const Endpoint& target,
+                     Token&& token = Token()) {
+    assert(backend_);
+    return asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [](auto handler, DatagramBackend* backend, ConstBuffers list, Endpoint to) {
+          backend->send_to(list, to, IoHandler(std::move(handler)));
+        },
+        token, backend_.get(), ConstBuffers::from(buffers), target);
+  }
+
+  template <class MutableBufferSequence,
+            class Token = asio::default_completion_token_t<executor_type>>
+  auto async_receive_from(const MutableBufferSequence& buffers, Endpoint& sender,
+                          Token&& token = Token()) {
+    assert(backend_);
+    return asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [](auto handler, DatagramBackend* backend, MutableBuffers list, Endpoint* from) {
+          backend->receive_from(list, from, IoHandler(std::move(handler)));
+        },
+        token, backend_.get(), MutableBuffers::from(buffers), &sender);
+  }
+
+  void close() {
+    if (backend_) backend_->close();
+  }
+  Endpoint local_endpoint() const { return backend_->local_endpoint(); }
+
+ private:
+  std::unique_ptr<DatagramBackend> backend_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Timer: one pending wait at a time, like a steady_timer used the usual way.
+
+class TimerBackend {
+ public:
+  virtual ~TimerBackend() = default;
+  virtual asio::any_io_executor executor() = 0;
+  // Completes with success at `expiry` (at once if it has passed), or operation_aborted.
+  virtual void wait(TimePoint expiry, WaitHandler handler) = 0;
+  // Completes a pending wait with operation_aborted; returns how many were cancelled.
+  virtual std::size_t cancel() = 0;
+};
+
+class Timer {
+ public:
+  using executor_type = asio::any_io_executor;
+
+  Timer() = default;
+  Timer(std::unique_ptr<TimerBackend> backend, TimePoint now)
+      : backend_(std::move(backend)), expiry_(now) {}
+
+  executor_type get_executor() const { return backend_->executor(); }
+  TimePoint expiry() const { return expiry_; }
+  // Like steady_timer, setting the expiry cancels a pending wait.
+  std::size_t expires_at(TimePoint expiry) {
+    expiry_ = expiry;
+    return backend_->cancel();
+  }
+  std::size_t expires_after(Duration duration, TimePoint now) { return expires_at(now + duration); }
+  std::size_t cancel() { return backend_->cancel(); }
+
+  template <class Token = asio::default_completion_token_t<executor_type>>
+  auto async_wait(Token&& token = Token()) {
+    assert(backend_);
+    return asio::async_initiate<Token, void(error_code)>(
+        [](auto handler, TimerBackend* backend, TimePoint expiry) {
+          backend->wait(expiry, WaitHandler(std::move(handler)));
+        },
+        token, backend_.get(), expiry_);
+  }
+
+ private:
+  std::unique_ptr<TimerBackend> backend_;
+  TimePoint expiry_{};
+};
+
+// ---------------------------------------------------------------------------------------------
+// Host
+
+class Host {
+ public:
+  using executor_type = asio::any_io_executor;
+
+  Host() = default;
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+  virtual ~Host();
+
+  virtual executor_type get_executor() = 0;
+  virtual TimePoint now() const = 0;
+  // This host's own generator: seeded from (run seed, host id) in the simulator.
+  virtual Rng& rng() = 0;
+  // The host's own addresses; the first of each family is used as the source of connections.
+  virtual std::span<const Address> addresses() const = 0;
+
+  virtual Timer make_timer() = 0;
+  // Port 0 picks a free port. An unspecified address listens on all of the host's addresses.
+  virtual Result<Listener> listen(const Endpoint& local) = 0;
+  virtual Result<Datagram> open_udp(const Endpoint& local) = 0;
+
+  // Completes with a connected Stream, or connection_refused (nothing listens; after one round trip
+  // in the simulator), timed_out (the host is unreachable), or operation_aborted (cancelled).
+  template <class Token = asio::default_completion_token_t<executor_type>>
+  auto async_connect(const Endpoint& remote, Token&& token = Token()) {
+    return asio::async_initiate<Token, void(error_code, Stream)>(
+        [](auto handler, Host* host, Endpoint target) {
+          host->connect(target, StreamHandler(std::move(handler)));
+        },
+        token, this, remote);
+  }
+
+  // Waits for `duration` on a fresh timer; throws on cancellation like any awaited operation.
+  asio::awaitable<void> sleep(Duration duration);
+
+  // Runs `task` as one of this host's tasks. cancel_tasks() (a crash, a stop, Ctrl-C) emits
+  // terminal cancellation to every task still running. `on_exit` receives the task's exception, or
+  // null; without one, an exception other than cancellation is rethrown to whoever runs the
+  // executor, so that an actor's bug never goes unseen.
+  using ExitHandler = std::function<void(std::exception_ptr)>;
+  void spawn(asio::awaitable<void> task, ExitHandler on_exit = {});
+  void cancel_tasks();
+  std::size_t task_count() const { return tasks_.size(); }
+
+ protected:
+  virtual void connect(const Endpoint& remote, StreamHandler handler) = 0;
+
+ private:
+  struct Task;
+  std::list<std::unique_ptr<Task>> tasks_;
+};
+
+}  // namespace swarmlab::net
