@@ -1,6 +1,7 @@
 #include "protocol/magnet.hpp"
 
 #include "protocol/error_category.hpp"
+#include "protocol/host_name.hpp"
 #include "protocol/percent_encoding.hpp"
 
 #include <algorithm>
@@ -15,7 +16,6 @@ constexpr std::string_view btih_prefix = "urn:btih:";
 constexpr std::string_view btmh_prefix = "urn:btmh:";
 // Multihash header of a SHA2-256 digest: function code 0x12, digest length 0x20.
 constexpr std::string_view sha256_multihash_header_hex = "1220";
-constexpr std::size_t hostname_size_max = 253;
 
 const char* describe(MagnetError error) {
   switch (error) {
@@ -138,14 +138,10 @@ std::optional<ParseError> apply_exact_topic(MagnetLink& link, std::string_view v
 
 bool is_hostname_with_port(std::string_view text) {
   const std::size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon > hostname_size_max) return false;
+  if (colon == std::string_view::npos) return false;
   const auto port = parse_uint32(text.substr(colon + 1));
   if (!port || *port == 0 || *port > 65535) return false;
-  const std::string_view host = text.substr(0, colon);
-  return std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.';
-  });
+  return is_host_name(text.substr(0, colon));
 }
 
 std::optional<ParseError> apply_peer(MagnetLink& link, const std::string& value,
