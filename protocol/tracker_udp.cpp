@@ -2,6 +2,7 @@
 
 #include "protocol/byte_order.hpp"
 #include "protocol/error_category.hpp"
+#include "protocol/overloaded.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -52,11 +53,6 @@ class PacketWriter {
     return *this;
   }
   std::vector<std::uint8_t>& out_;
-};
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
 };
 
 ParseError udp_error(TrackerUdpError error, std::size_t offset) {

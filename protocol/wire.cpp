@@ -1,6 +1,7 @@
 #include "protocol/wire.hpp"
 
 #include "protocol/byte_order.hpp"
+#include "protocol/overloaded.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -9,11 +10,6 @@
 
 namespace swarmlab::protocol::wire {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 bool same_bytes(std::span<const std::uint8_t> left, std::span<const std::uint8_t> right) {
   return std::ranges::equal(left, right);

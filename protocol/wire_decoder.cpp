@@ -126,7 +126,9 @@ std::uint32_t DecoderLimits::message_length_max() const {
 }
 
 WireDecoder::WireDecoder(const DecoderLimits& limits, HandshakeExpected handshake)
-    : buffer_(buffer_size_default), handshake_pending_(handshake == HandshakeExpected::yes) {
+    : storage_(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size_default)),
+      buffer_(storage_.get(), buffer_size_default),
+      handshake_pending_(handshake == HandshakeExpected::yes) {
   set_limits(limits);
 }
 
@@ -188,7 +190,13 @@ void WireDecoder::consume(std::size_t size_bytes) {
 void WireDecoder::reserve_frame(std::size_t frame_size_bytes) {
   // With room for the frame plus one read, prepare() always makes progress.
   const std::size_t needed = frame_size_bytes + read_size_min;
-  if (buffer_.size() < needed) buffer_.resize(needed);
+  if (buffer_.size() >= needed) return;
+  auto grown = std::make_unique_for_overwrite<std::uint8_t[]>(needed);
+  std::memcpy(grown.get(), buffer_.data() + begin_, end_ - begin_);
+  end_ -= begin_;
+  begin_ = 0;
+  storage_ = std::move(grown);
+  buffer_ = std::span(storage_.get(), needed);
   assert(buffer_.size() >= frame_size_bytes + read_size_min);
 }
 

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <system_error>
@@ -128,7 +129,9 @@ class WireDecoder {
   void consume(std::size_t size_bytes);
 
   DecoderLimits limits_;
-  std::vector<std::uint8_t> buffer_;
+  // Left uninitialised: only bytes the stream wrote are ever read.
+  std::unique_ptr<std::uint8_t[]> storage_;
+  std::span<std::uint8_t> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   // Stream offset of buffer_[begin_].
