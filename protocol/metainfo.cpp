@@ -118,18 +118,8 @@ ParseError fail(MetainfoError error, std::size_t offset) {
 
 using MaybeError = std::optional<ParseError>;
 
-// A component of a file path, checked so that joining components under a folder cannot escape it.
 MaybeError check_component(std::string_view component, std::size_t offset) {
-  using E = MetainfoError;
-  if (component.empty()) return fail(E::path_empty_component, offset);
-  if (component == ".") return fail(E::path_dot_component, offset);
-  if (component == "..") return fail(E::path_dot_dot_component, offset);
-  if (component.front() == '/' || component.front() == '\\') return fail(E::path_absolute, offset);
-  if (component.find_first_of("/\\") != std::string_view::npos) {
-    return fail(E::path_separator, offset);
-  }
-  if (component.find('\0') != std::string_view::npos) return fail(E::path_nul, offset);
-  if (component.size() > path_component_size_max) return fail(E::path_component_too_long, offset);
+  if (const auto error = check_path_component(component)) return fail(*error, offset);
   return std::nullopt;
 }
 
@@ -406,6 +396,19 @@ const std::error_category& metainfo_error_category() {
 
 std::error_code make_error_code(MetainfoError error) {
   return {static_cast<int>(error), metainfo_error_category()};
+}
+
+// Joining checked components under a folder can never leave it.
+std::optional<MetainfoError> check_path_component(std::string_view component) {
+  using E = MetainfoError;
+  if (component.empty()) return E::path_empty_component;
+  if (component == ".") return E::path_dot_component;
+  if (component == "..") return E::path_dot_dot_component;
+  if (component.front() == '/' || component.front() == '\\') return E::path_absolute;
+  if (component.find_first_of("/\\") != std::string_view::npos) return E::path_separator;
+  if (component.find('\0') != std::string_view::npos) return E::path_nul;
+  if (component.size() > path_component_size_max) return E::path_component_too_long;
+  return std::nullopt;
 }
 
 std::string FileEntry::path_string() const {

@@ -144,6 +144,10 @@ struct Metainfo {
   std::vector<FileSlice> map_range(std::int64_t offset, std::int64_t length) const;
 };
 
+// Checks one file path component, or a torrent name, against the rules above; nullopt if it is
+// safe.
+std::optional<MetainfoError> check_path_component(std::string_view component);
+
 // Parses a whole .torrent file.
 ParseResult<Metainfo> parse_metainfo(std::string_view torrent_file);
 // Parses a bare info dictionary (metadata fetched from peers for a magnet link). The fields from
