@@ -561,3 +561,52 @@ TEST(MetainfoMalformed, HugeLengthPrefix) {
 
 }  // namespace
 }  // namespace swarmlab::protocol
+
+namespace swarmlab::protocol {
+namespace {
+
+// A well-formed multi-file torrent with every optional field, for the sweeps below.
+std::string sample_torrent() {
+  return torrent(multi_info({file_entry(10, {"a"}), file_entry(7, {"dir", "b"})}, 16, 2),
+                 {{"announce", b("http://t/")},
+                  {"announce-list", l({l({b("http://t/")}), l({b("udp://u:1")})})},
+                  {"comment", b("c")},
+                  {"creation date", i(5)},
+                  {"url-list", b("http://w/")}});
+}
+
+TEST(MetainfoHostile, EveryTruncationIsRefused) {
+  const std::string input = sample_torrent();
+  ASSERT_TRUE(parse_metainfo(input));
+  for (std::size_t size = 0; size < input.size(); ++size) {
+    const auto result = parse_metainfo(std::string_view(input).substr(0, size));
+    ASSERT_FALSE(result) << "prefix of " << size << " bytes parsed";
+    EXPECT_LE(result.error().offset, size);
+  }
+}
+
+TEST(MetainfoHostile, EveryByteMutationParsesOrFailsCleanly) {
+  const std::string input = sample_torrent();
+  std::size_t refused = 0;
+  for (std::size_t at = 0; at < input.size(); ++at) {
+    for (const char replacement : {'\0', '0', '9', '-', ':', 'd', 'e', 'i', 'l', '/', '\xff'}) {
+      if (input[at] == replacement) continue;
+      std::string mutated = input;
+      mutated[at] = replacement;
+      const auto result = parse_metainfo(mutated);
+      if (!result) {
+        ++refused;
+        EXPECT_LE(result.error().offset, mutated.size());
+        continue;
+      }
+      // Whatever still parses is internally consistent.
+      EXPECT_EQ(result->info_hash, sha1(result->info_bytes));
+      EXPECT_EQ(result->piece_count(),
+                (result->total_size_bytes + result->piece_length - 1) / result->piece_length);
+    }
+  }
+  EXPECT_GT(refused, input.size());
+}
+
+}  // namespace
+}  // namespace swarmlab::protocol
