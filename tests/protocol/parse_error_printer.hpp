@@ -6,5 +6,7 @@
 #include <ostream>
 
 namespace swarmlab::protocol {
-inline void PrintTo(const ParseError& error, std::ostream* out) { *out << error.describe(); }
+inline void PrintTo(const ParseError& error, std::ostream* out) {
+  *out << error.describe();
+}
 }  // namespace swarmlab::protocol
