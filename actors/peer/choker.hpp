@@ -33,7 +33,7 @@ namespace swarmlab::peer {
 // connection over its own window.
 struct PeerStats {
   // Unique within the torrent; the final tie-break of every ranking.
-  PeerKey peer;
+  PeerKey peer = PeerKey::none();
   // The peer is interested in our pieces.
   bool peer_interested = false;
   // We currently choke the peer.
@@ -42,19 +42,19 @@ struct PeerStats {
   bool chokes_us = true;
   // We are interested in the peer's pieces, since `we_interested_since`.
   bool we_are_interested = false;
-  net::TimePoint we_interested_since;
+  net::TimePoint we_interested_since = net::time_zero;
   std::int64_t download_rate_bytes_per_second = 0;  // from the peer to us
   std::int64_t upload_rate_bytes_per_second = 0;    // from us to the peer
   // Piece bytes the peer announced (HAVE) per second: an estimate of its own download rate, which
   // strategic peers use to guess its upload capacity.
   std::int64_t announce_rate_bytes_per_second = 0;
-  net::TimePoint connected_at;
+  net::TimePoint connected_at = net::time_zero;
   // When the peer last sent us a block; nullopt if it never did.
-  std::optional<net::TimePoint> last_block_received_at;
+  std::optional<net::TimePoint> last_block_received_at = std::nullopt;
   // When we last choked or unchoked the peer (the start of its current state).
-  net::TimePoint choke_changed_at;
+  net::TimePoint choke_changed_at = net::time_zero;
   // Payload sent to the peer since we last unchoked it.
-  SizeBytes uploaded_since_unchoke;
+  SizeBytes uploaded_since_unchoke{0};
 };
 
 struct ChokeDecision {

@@ -45,12 +45,12 @@ struct PickerOptions {
 };
 
 struct PickRequest {
-  PeerKey peer;
+  PeerKey peer = PeerKey::none();
   // The peer's pieces (its bitfield and HAVEs; all set for a seed).
   const Bitfield& peer_pieces;
   // How many blocks to request at most (the free room in the peer's request pipeline).
-  BlockCount blocks_max;
-  net::TimePoint now;
+  BlockCount blocks_max{0};
+  net::TimePoint now = net::time_zero;
   // The peer chokes us: only allowed-fast pieces may be requested (BEP 6).
   bool peer_chokes_us = false;
   std::span<const PieceIndex> allowed_fast = {};

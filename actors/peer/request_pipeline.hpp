@@ -34,7 +34,7 @@ struct RequestTimeoutInput {
   // Payload bytes per second measured from the peer; zero when unknown.
   std::int64_t download_rate_bytes_per_second = 0;
   // Bytes of our requests queued at the peer before this block, plus the block itself.
-  SizeBytes queued_bytes;
+  SizeBytes queued_bytes{0};
   // The measured round trip time to the peer (zero when unknown).
   net::Duration round_trip{0};
 };
