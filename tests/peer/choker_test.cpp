@@ -255,15 +255,18 @@ TEST(StrategicChoker, CheaperReciprocationWinsOverFasterPeer) {
 
 TEST(StrategicChoker, AdjustsUploadEstimateByReciprocation) {
   StrategicChoker choker({.upload_capacity_bytes_per_second = 1'000'000});
-  const std::vector<PeerStats> peers{reciprocating(1, 5000), interested(2, 0)};
+  // Peer 1 announces enough for an equal-split guess of 2000 B/s and unchokes us every round.
+  PeerStats generous = reciprocating(1, 5000);
+  generous.announce_rate_bytes_per_second = 2000 * StrategicChoker::assumed_peer_slots;
+  const std::vector<PeerStats> peers{generous, interested(2, 0)};
   net::Rng rng(1);
   for (int round = 0; round < 4; ++round) {
     EXPECT_EQ(choker.decide(late + round * 10s, peers, rng).unchoke, keys({1, 2}));
   }
   // Peer 2 never reciprocated in rounds 2-4: 1024 grows by 20% three times (integer steps).
   EXPECT_EQ(choker.estimate(2_peer)->upload_bytes_per_second, 1024 + 204 + 245 + 294);
-  // Peer 1 reciprocated three rounds in a row: one 10% cut, clamped at the 1 KiB/s floor.
-  EXPECT_EQ(choker.estimate(1_peer)->upload_bytes_per_second, 1024);
+  // Peer 1 reciprocated three rounds in a row: one 10% cut.
+  EXPECT_EQ(choker.estimate(1_peer)->upload_bytes_per_second, 1800);
   EXPECT_EQ(choker.estimate(1_peer)->download_bytes_per_second, 5000);
 }
 

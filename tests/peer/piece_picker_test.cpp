@@ -145,7 +145,7 @@ TEST(PiecePicker, EndgameRequestsDuplicatesAndReportsCancels) {
   EXPECT_TRUE(picker.in_endgame());
   // Peer c may now duplicate every requested block it does not hold itself.
   const auto duplicates = pick(picker, peer_c, all_pieces(picker), 10, rng);
-  EXPECT_EQ(duplicates.size(), 4u);
+  ASSERT_EQ(duplicates.size(), 4u);
   const BlockRef block = duplicates[0];
   EXPECT_EQ(picker.download(block.piece)->requester_count(block.block), 2);
   const auto arrival = picker.on_block(block, peer_c);
