@@ -77,6 +77,8 @@ struct ChokerOptions {
   net::Duration seed_turn_duration = limits::seed_turn_duration;
   SizeBytes seed_turn_quota{limits::seed_turn_quota_bytes};
   // The strategic (BitTyrant) peer's upload capacity, which bounds the sum of what it gives.
+  // Required by that choker (at least StrategicChoker::upload_estimate_min_bytes_per_second);
+  // ignored by the others.
   std::int64_t upload_capacity_bytes_per_second = 0;
 };
 

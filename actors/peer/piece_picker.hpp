@@ -93,8 +93,9 @@ class PiecePicker {
   const PieceLayout& layout() const { return layout_; }
   const PieceStrategy& strategy() const { return *strategy_; }
 
-  // Availability. A peer that sent have-all (or whose pieces are counted as a seed) is added with
-  // add_seed() and removed with remove_seed_peer(); every other peer with its bitfield and HAVEs.
+  // Availability. A peer that sent have-all is added with add_seed() and removed with
+  // remove_seed_peer(); every other peer with add_peer_pieces() (its bitfield), add_peer_piece()
+  // (a HAVE for a piece it did not have yet) and remove_peer() with everything it had.
   void add_peer_pieces(const Bitfield& pieces);
   void add_peer_piece(PieceIndex piece);
   void add_seed();

@@ -87,7 +87,7 @@ inline Bitfield all_pieces(const PiecePicker& picker) {
   return Bitfield(picker.layout().piece_count(), true);
 }
 
-// The distinct pieces of picked blocks, in the order they first appear.
+// The pieces of picked blocks in order, consecutive repeats collapsed.
 inline std::vector<int> pieces_of(const std::vector<BlockRef>& blocks) {
   std::vector<int> pieces;
   for (const BlockRef& block : blocks) {
