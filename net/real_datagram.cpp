@@ -4,20 +4,28 @@
 
 namespace swarmlab::net {
 
+void RealDatagram::send_to(ConstBuffers buffers, Endpoint target, IoHandler handler) {
+  start_operation(socket_.get_executor(), std::move(handler), [&](auto ready) {
+    socket_.async_send_to(buffers, to_udp(target), std::move(ready));
+  });
+}
+
 void RealDatagram::receive_from(MutableBuffers buffers, Endpoint* sender, IoHandler handler) {
   assert(sender != nullptr);
   // Asio writes the sender into an asio endpoint that must stay put until completion; it lives on
   // the heap, owned by the handler, so that several receives may be pending at once.
   auto source = std::make_unique<asio::ip::udp::endpoint>();
   asio::ip::udp::endpoint& source_slot = *source;
-  socket_.async_receive_from(
-      buffers, source_slot,
-      AdaptedHandler(std::move(handler),
-                     [source = std::move(source), sender](IoHandler caller, error_code error,
-                                                          std::size_t size_bytes) {
-                       if (!error) *sender = from_asio(*source);
-                       std::move(caller)(error, size_bytes);
-                     }));
+  start_operation(socket_.get_executor(), std::move(handler), [&](auto ready) {
+    socket_.async_receive_from(
+        buffers, source_slot,
+        AdaptedHandler(std::move(ready),
+                       [source = std::move(source), sender](auto caller, error_code error,
+                                                            std::size_t size_bytes) {
+                         if (!error) *sender = from_asio(*source);
+                         std::move(caller)(error, size_bytes);
+                       }));
+  });
 }
 
 void RealDatagram::close() {

@@ -68,7 +68,7 @@ TimePoint RealHost::now() const {
 }
 
 Timer RealHost::make_timer() {
-  return Timer(std::make_unique<RealTimer>(get_executor()), now());
+  return Timer(std::make_unique<RealTimer>(io_context_.get_executor()), now());
 }
 
 const Address* RealHost::source_address(const Address& family) const {
@@ -85,7 +85,7 @@ Address RealHost::bind_address(const Address& requested) const {
 
 Result<Listener> RealHost::listen(const Endpoint& local) {
   const asio::ip::tcp::endpoint endpoint(bind_address(local.address), local.port);
-  asio::ip::tcp::acceptor acceptor(io_context_);
+  TcpAcceptor acceptor(io_context_.get_executor());
   error_code error;
   acceptor.open(endpoint.protocol(), error);
   if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
@@ -98,7 +98,7 @@ Result<Listener> RealHost::listen(const Endpoint& local) {
 
 Result<Datagram> RealHost::open_udp(const Endpoint& local) {
   const asio::ip::udp::endpoint endpoint(bind_address(local.address), local.port);
-  asio::ip::udp::socket socket(io_context_);
+  UdpSocket socket(io_context_.get_executor());
   error_code error;
   socket.open(endpoint.protocol(), error);
   if (!error && endpoint.address().is_v6()) socket.set_option(asio::ip::v6_only(true), error);
@@ -110,7 +110,7 @@ Result<Datagram> RealHost::open_udp(const Endpoint& local) {
 void RealHost::connect(const Endpoint& remote, StreamHandler handler) {
   // The socket lives on the heap, owned by the handler, so it stays put while the connect is
   // pending and dies with the handler if the connect fails or is cancelled.
-  auto socket = std::make_unique<asio::ip::tcp::socket>(io_context_);
+  auto socket = std::make_unique<TcpSocket>(io_context_.get_executor());
   const auto target = to_tcp(remote);
   error_code error;
   socket->open(target.protocol(), error);
@@ -121,16 +121,18 @@ void RealHost::connect(const Endpoint& remote, StreamHandler handler) {
     socket->bind(asio::ip::tcp::endpoint(*source, 0), error);
     if (error) return post_failure(io_context_, std::move(handler), error);
   }
-  asio::ip::tcp::socket& pending = *socket;
-  pending.async_connect(
-      target, AdaptedHandler(std::move(handler),
-                             [socket = std::move(socket)](StreamHandler caller, error_code result) {
-                               if (result) {
-                                 std::move(caller)(result, Stream());
-                                 return;
-                               }
-                               std::move(caller)(result, make_real_stream(std::move(*socket)));
-                             }));
+  TcpSocket& pending = *socket;
+  start_operation(pending.get_executor(), std::move(handler), [&](auto ready) {
+    pending.async_connect(
+        target, AdaptedHandler(std::move(ready),
+                               [socket = std::move(socket)](auto caller, error_code result) {
+                                 if (result) {
+                                   std::move(caller)(result, Stream());
+                                   return;
+                                 }
+                                 std::move(caller)(result, make_real_stream(std::move(*socket)));
+                               }));
+  });
 }
 
 }  // namespace swarmlab::net

@@ -8,7 +8,8 @@ void RealTimer::wait(TimePoint expiry, WaitHandler handler) {
   // Setting the expiry cancels pending waits; leave it alone when it already matches, so that
   // several waiters on the same expiry (legal with steady_timer) do not cancel each other.
   if (timer_.expiry() != target) timer_.expires_at(target);
-  timer_.async_wait(std::move(handler));
+  start_operation(timer_.get_executor(), std::move(handler),
+                  [&](auto ready) { timer_.async_wait(std::move(ready)); });
 }
 
 }  // namespace swarmlab::net
