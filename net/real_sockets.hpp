@@ -1,7 +1,7 @@
 // The real-socket backends behind net::Stream, Listener, Datagram and Timer: thin adapters over
 // Asio's TCP and UDP sockets and steady_timer. Every operation hands the caller's type-erased
-// handler straight to the Asio operation (or through an AdaptedHandler where a result needs
-// converting), so completion, executor and per-operation cancellation are Asio's own.
+// handler to the Asio operation itself (see start_operation, and AdaptedHandler where a result
+// needs converting), so completion, executor and per-operation cancellation are Asio's own.
 //
 // Internal to net/: only RealHost (and, later, a rate-limiting stream wrapper) includes this
 // header; actors and applications include net/real_host.hpp, which keeps the socket headers out.
@@ -40,8 +40,9 @@ inline TimePoint from_steady(std::chrono::steady_clock::time_point time) {
   return TimePoint(std::chrono::duration_cast<Duration>(time.time_since_epoch()));
 }
 
-// Real I/O objects run on io_context's own executor type rather than any_io_executor: handlers
-// bound to it are invoked directly on completion, and copying it is copying a pointer.
+// Real I/O objects run on io_context's own executor type rather than any_io_executor: Asio invokes
+// handlers without an executor of their own directly on completion, and copying the executor is
+// copying a pointer.
 using IoExecutor = asio::io_context::executor_type;
 using TcpSocket = asio::basic_stream_socket<asio::ip::tcp, IoExecutor>;
 using TcpAcceptor = asio::basic_socket_acceptor<asio::ip::tcp, IoExecutor>;

@@ -1,7 +1,9 @@
 // UDP sockets and timers, on every backend.
 #include "tests/runtime/host_suite.hpp"
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <string>
 
@@ -106,6 +108,26 @@ TEST_P(HostSuite, TimerCancelWakesItsWaiter) {
   ASSERT_TRUE(world->run_until_idle(run_limit));
   EXPECT_EQ(cancelled, 1u);
   EXPECT_EQ(woken_by, asio::error::operation_aborted) << woken_by.message();
+}
+
+// A handler with an executor of its own (here a strand) completes there, not on the object's.
+TEST_P(HostSuite, HandlerRunsOnItsOwnExecutor) {
+  net::Host& host = world->add_host();
+  net::Timer timer = host.make_timer();
+  auto strand = asio::make_strand(host.get_executor());
+  bool completed = false;
+  bool on_strand = false;
+  timer.expires_after(10ms, host.now());
+  timer.async_wait(asio::bind_executor(strand, [&](net::error_code error) {
+    EXPECT_FALSE(error) << error.message();
+    completed = true;
+    on_strand = strand.running_in_this_thread();
+  }));
+  EXPECT_FALSE(completed);
+
+  ASSERT_TRUE(world->run_until_idle(run_limit));
+  EXPECT_TRUE(completed);
+  EXPECT_TRUE(on_strand);
 }
 
 }  // namespace
