@@ -10,12 +10,10 @@ if(SWARMLAB_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer -Wno-maybe-uninitialized)
   add_link_options(-fsanitize=address,undefined)
-  # GCC's flow analysis sees through the sanitizers' instrumentation poorly: it reports false
-  # maybe-uninitialized warnings in Beast's HTTP parser (boost::optional) and false
-  # mismatched-new-delete warnings on Asio's coroutine frames (their class-specific operator
-  # new/delete). The plain build still checks for the real thing.
+  # Likewise GCC's -Wmismatched-new-delete on Asio's coroutine frames (their class-specific
+  # operator new/delete) under the sanitizers.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    add_compile_options(-Wno-maybe-uninitialized -Wno-mismatched-new-delete)
+    add_compile_options(-Wno-mismatched-new-delete)
   endif()
 endif()
 
