@@ -14,6 +14,7 @@ struct Host::Task {
   asio::cancellation_signal signal;
 };
 
+Host::Host() = default;
 Host::~Host() = default;
 
 asio::awaitable<void> Host::sleep(Duration duration) {

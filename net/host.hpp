@@ -292,7 +292,8 @@ class Host {
  public:
   using executor_type = asio::any_io_executor;
 
-  Host() = default;
+  // Out of line: constructing the task list needs the complete Task type, defined in host.cpp.
+  Host();
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
   virtual ~Host();
