@@ -164,6 +164,7 @@ std::vector<SimDatagram*> Host::bound_datagrams() const {
 void Host::set_up(bool up) {
   assert(up != up_);
   up_ = up;
+  world_->hosts_up_[index_of(id_)] = up ? 1 : 0;
   if (!up) ++incarnation_;
 }
 

@@ -7,7 +7,7 @@
 
 namespace swarmlab::sim {
 
-SimTimer::SimTimer(Host& host) : host_(&host) {
+SimTimer::SimTimer(Host& host) : world_(&host.world()), host_id_(host.id()), host_(&host) {
   host.timers().push_back(*this);
 }
 
@@ -21,22 +21,19 @@ SimTimer::~SimTimer() {
   host_->timers().erase(*this);
 }
 
-boost::asio::any_io_executor SimTimer::executor() {
-  assert(host_ != nullptr);
-  return host_->get_executor();
-}
+boost::asio::any_io_executor SimTimer::executor() { return world_->executor(); }
 
 void SimTimer::wait(TimePoint expiry, net::WaitHandler handler) {
   assert(host_ != nullptr);
   assert(!pending_.active());
-  Scheduler& scheduler = host_->world().scheduler();
+  Scheduler& scheduler = world_->scheduler();
   pending_.start(std::move(handler), [this] {
-    host_->world().scheduler().cancel(expiry_event_);
-    host_->world().trace().record(TraceKind::timer_cancel, index_of(host_->id()), 0);
-    host_->world().scheduler().complete(pending_.take_cancelled(),
+    world_->scheduler().cancel(expiry_event_);
+    world_->trace().record(TraceKind::timer_cancel, index_of(host_id_), 0);
+    world_->scheduler().complete(pending_.take_cancelled(),
                                         net::error_code(boost::asio::error::operation_aborted));
   });
-  if (!host_->up()) {
+  if (!world_->host_up(host_id_)) {
     complete_now(boost::asio::error::operation_aborted);
   } else if (expiry <= scheduler.now()) {
     complete_now(net::error_code());
@@ -47,7 +44,7 @@ void SimTimer::wait(TimePoint expiry, net::WaitHandler handler) {
 
 std::size_t SimTimer::cancel() {
   if (!pending_.active()) return 0;
-  host_->world().trace().record(TraceKind::timer_cancel, index_of(host_->id()), 0);
+  world_->trace().record(TraceKind::timer_cancel, index_of(host_id_), 0);
   complete_now(boost::asio::error::operation_aborted);
   return 1;
 }
@@ -58,7 +55,7 @@ void SimTimer::abort() {
 
 void SimTimer::take_pending(HandlerGraveyard& graveyard) {
   if (!pending_.active()) return;
-  host_->world().scheduler().cancel(expiry_event_);
+  world_->scheduler().cancel(expiry_event_);
   graveyard.waits.push_back(pending_.take());
 }
 
@@ -67,20 +64,20 @@ void SimTimer::detach() {
   assert(host_ != nullptr);
   host_->timers().erase(*this);
   host_ = nullptr;
+  expiry_event_.forget_queue();
 }
 
 void SimTimer::expire() {
   assert(pending_.active());
-  World& world = host_->world();
-  ++world.network_counters().timers_fired;
-  world.trace().record(TraceKind::timer_expiry, index_of(host_->id()), 0);
-  world.scheduler().complete(pending_.take(), net::error_code());
+  ++world_->network_counters().timers_fired;
+  world_->trace().record(TraceKind::timer_expiry, index_of(host_id_), 0);
+  world_->scheduler().complete(pending_.take(), net::error_code());
 }
 
 void SimTimer::complete_now(net::error_code error) {
   assert(pending_.active());
-  host_->world().scheduler().cancel(expiry_event_);
-  host_->world().scheduler().complete(pending_.take(), error);
+  world_->scheduler().cancel(expiry_event_);
+  world_->scheduler().complete(pending_.take(), error);
 }
 
 }  // namespace swarmlab::sim

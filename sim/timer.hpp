@@ -6,12 +6,14 @@
 #include "net/host.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/graveyard.hpp"
+#include "sim/ids.hpp"
 #include "sim/intrusive_list.hpp"
 #include "sim/pending.hpp"
 
 namespace swarmlab::sim {
 
 class Host;
+class World;
 struct HostTimersTag;
 
 class SimTimer final : public net::TimerBackend, public ListHook<HostTimersTag> {
@@ -33,9 +35,12 @@ class SimTimer final : public net::TimerBackend, public ListHook<HostTimersTag> 
   void expire();
   void complete_now(net::error_code error);
 
-  Host* host_;
-  Pending<void(net::error_code)> pending_;
+  // What the hot path needs sits together, and avoids touching the Host object.
   MemberEvent<SimTimer, &SimTimer::expire> expiry_event_{*this};
+  Pending<void(net::error_code)> pending_;
+  World* world_;
+  HostId host_id_;
+  Host* host_;
 };
 
 }  // namespace swarmlab::sim

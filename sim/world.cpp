@@ -90,6 +90,7 @@ Host& World::add_host(HostConfig config) {
   for (const net::Address& address : addresses)
     hosts_by_address_.emplace(address, &host);
   partitions_.add_host();
+  hosts_up_.push_back(1);
   return host;
 }
 

@@ -91,6 +91,7 @@ class World {
   // One-way latency between two hosts: both access latencies plus the core latency.
   Duration latency(const Host& from, const Host& to) const;
   // Whether a packet from `from` would reach `to` now: both up, no partition in the way.
+  bool host_up(HostId id) const { return hosts_up_[index_of(id)] != 0; }
   bool reachable(const Host& from, const Host& to) const {
     return from.up() && to.up() && !partitions_.cut(from.id(), to.id());
   }
@@ -126,6 +127,7 @@ class World {
   void resume_stalled();
   void sweep_retired();
   void teardown();
+  friend class Host;  // keeps hosts_up_ in step with Host::set_up()
 
   WorldConfig config_;
   Scheduler scheduler_;
@@ -133,6 +135,8 @@ class World {
   NetworkCounters network_counters_;
   PartitionTable partitions_;
   std::vector<std::unique_ptr<Host>> hosts_;
+  // Whether each host is up, densely, for hot paths that should not touch the Host object.
+  std::vector<std::uint8_t> hosts_up_;
   // Lookups only, never iterated: its order cannot leak into a run.
   std::unordered_map<net::Address, Host*> hosts_by_address_;
   std::vector<std::unique_ptr<Packet>> packet_storage_;
