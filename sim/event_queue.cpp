@@ -125,7 +125,8 @@ std::size_t EventQueue::smallest_child(std::size_t first_child, std::size_t size
   if (first_child + arity <= size) {
     // All four children exist: a tournament of conditional moves, no data-dependent branches.
     // Keys are unique, so there are no ties to break.
-    const std::size_t left = key[first_child + 1] < key[first_child] ? first_child + 1 : first_child;
+    const std::size_t left =
+        key[first_child + 1] < key[first_child] ? first_child + 1 : first_child;
     const std::size_t right =
         key[first_child + 3] < key[first_child + 2] ? first_child + 3 : first_child + 2;
     return key[right] < key[left] ? right : left;

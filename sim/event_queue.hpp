@@ -8,8 +8,8 @@
 // four children of a node are 64 contiguous bytes, and a parallel array holds each slot's event
 // and id. Removing the minimum walks the hole down along the smaller children (picked without
 // branches) and lifts the last key back up from there, which is cheap because the last key is
-// usually one of the largest. An event gets a small dense id the first time it is scheduled; the queue
-// keeps each id's slot index in a side array, so that an event can be cancelled or moved in
+// usually one of the largest. An event gets a small dense id the first time it is scheduled; the
+// queue keeps each id's slot index in a side array, so that an event can be cancelled or moved in
 // O(log n) without the heap ever writing into the events it moves around (at 10^4..10^5 pending
 // events those writes were cache misses). Events are embedded in their owners: scheduling never
 // allocates once the arrays have grown.

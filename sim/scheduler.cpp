@@ -17,7 +17,7 @@ void Scheduler::run_ready() {
   }
 }
 
-void Scheduler::run_until(TimePoint limit) {
+bool Scheduler::run_until(TimePoint limit, bool advance_clock) {
   assert(!running_);
   running_ = true;
   stop_requested_ = false;
@@ -29,7 +29,7 @@ void Scheduler::run_until(TimePoint limit) {
   const AsioThread::Scope asio_scope(asio_thread_);
   for (;;) {
     run_ready();
-    if (stop_requested_) return;
+    if (stop_requested_) return false;
     if (events_.empty() || events_.next_time() > limit) break;
     const TimePoint time = events_.next_time();
     assert(time >= now_);
@@ -39,7 +39,8 @@ void Scheduler::run_until(TimePoint limit) {
     trace_.fold(static_cast<std::uint64_t>(now_.time_since_epoch().count()));
     event.fire();
   }
-  if (limit != net::time_max && now_ < limit) now_ = limit;
+  if (advance_clock && limit != net::time_max && now_ < limit) now_ = limit;
+  return events_.empty();
 }
 
 bool Scheduler::destroy_ready() {

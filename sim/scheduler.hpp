@@ -66,8 +66,9 @@ class Scheduler {
   void complete(Handler&& handler, Args&&... args);
 
   // Runs until no event is due at or before `limit` (and no handler is ready), or until stop().
-  // The clock then reads `limit` (unless stopped early, or `limit` is time_max).
-  void run_until(TimePoint limit);
+  // With `advance_clock` the clock then reads `limit` (unless stopped early, or `limit` is
+  // time_max); without, it stays at the last event. Returns whether nothing is left at all.
+  bool run_until(TimePoint limit, bool advance_clock = true);
   // Makes the current run_until() return after the handler or event that called it.
   void stop() { stop_requested_ = true; }
   bool running() const { return running_; }

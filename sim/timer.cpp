@@ -21,7 +21,9 @@ SimTimer::~SimTimer() {
   host_->timers().erase(*this);
 }
 
-boost::asio::any_io_executor SimTimer::executor() { return world_->executor(); }
+boost::asio::any_io_executor SimTimer::executor() {
+  return world_->executor();
+}
 
 void SimTimer::wait(TimePoint expiry, net::WaitHandler handler) {
   assert(host_ != nullptr);
@@ -31,7 +33,7 @@ void SimTimer::wait(TimePoint expiry, net::WaitHandler handler) {
     world_->scheduler().cancel(expiry_event_);
     world_->trace().record(TraceKind::timer_cancel, index_of(host_id_), 0);
     world_->scheduler().complete(pending_.take_cancelled(),
-                                        net::error_code(boost::asio::error::operation_aborted));
+                                 net::error_code(boost::asio::error::operation_aborted));
   });
   if (!world_->host_up(host_id_)) {
     complete_now(boost::asio::error::operation_aborted);

@@ -60,6 +60,9 @@ class World {
   // Runs everything due at or before `limit`; the clock then reads `limit`.
   void run_until(TimePoint limit) { scheduler_.run_until(limit); }
   void run_for(Duration duration) { scheduler_.run_until(now() + duration); }
+  // Runs until nothing is left to happen or `limit` passes, whichever comes first; the clock stays
+  // at the last event. Returns whether the world went idle.
+  bool run_until_idle(TimePoint limit) { return scheduler_.run_until(limit, false); }
   // From inside a handler: make the current run return once that handler is done.
   void stop() { scheduler_.stop(); }
 
