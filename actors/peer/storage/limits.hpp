@@ -8,8 +8,9 @@
 
 namespace swarmlab::peer::storage {
 
-// Piece lengths in the wild are 16 KiB to 16 MiB; v2 torrents allow larger ones.
-inline constexpr std::uint32_t piece_length_max = std::uint32_t{1} << 26;  // 64 MiB
+// Piece lengths in the wild are 16 KiB to 16 MiB; the metainfo parser accepts up to 1 GiB, and
+// file storage never allocates a whole piece (hashing reads it in chunks).
+inline constexpr std::uint32_t piece_length_max = std::uint32_t{1} << 30;  // 1 GiB
 inline constexpr std::uint32_t piece_count_max = std::uint32_t{1} << 24;
 inline constexpr std::size_t file_count_max = std::size_t{1} << 20;
 inline constexpr std::uint64_t total_size_max =
@@ -17,7 +18,8 @@ inline constexpr std::uint64_t total_size_max =
 // The whole torrent lives in one buffer in a memory storage: only for small simulated swarms.
 inline constexpr std::uint64_t memory_storage_size_max = std::uint64_t{1} << 32;  // 4 GiB
 
-// Hashing reads a piece in chunks of this size, so that a 64 MiB piece never needs a 64 MiB buffer.
+// Hashing reads a piece in chunks of this size, so that a large piece never needs a piece-sized
+// buffer.
 inline constexpr std::size_t hash_chunk_size_bytes = std::size_t{1} << 18;  // 256 KiB
 
 // File storage: file descriptors kept open at most (least recently used ones are closed).
