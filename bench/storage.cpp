@@ -1,7 +1,7 @@
 // Storage throughput: a torrent (1 GiB by default) in 256 KiB pieces, received as 16 KiB blocks
 // into file storage through the thread-pool disk I/O, the way the peer uses it. Prints MB/s
-// (10^6 bytes per second) for each phase, the raw SHA-1 rate for comparison, CPU seconds and peak
-// RSS. The files live in a fresh directory under DIR (default /tmp), removed at the end. Reads
+// (10^6 bytes per second) and MB per CPU second for each phase, the raw SHA-1 rate for comparison,
+// CPU seconds and peak RSS. The files live in a fresh directory under DIR (default /tmp), removed at the end. Reads
 // are served by the page cache when the machine has the memory for it: the figures are for the
 // storage code path, not for the device (except the flush).
 //
@@ -55,9 +55,12 @@ Figures measure(const std::function<void()>& work) {
   return {std::chrono::duration<double>(Clock::now() - start).count(), cpu_seconds() - cpu_before};
 }
 
+// MB/s by the wall clock, and MB per CPU second of this process, which stays meaningful when other
+// programs share the cores.
 void report(const char* phase, std::uint64_t bytes, const Figures& figures) {
-  fmt::print("{:<44} {:>8.1f} MB/s  ({:.2f} s wall, {:.2f} s CPU)\n", phase,
-             static_cast<double>(bytes) / figures.seconds / 1e6, figures.seconds,
+  const double megabytes = static_cast<double>(bytes) / 1e6;
+  fmt::print("{:<44} {:>8.1f} MB/s  {:>8.1f} MB/CPU-s  ({:.2f} s wall, {:.2f} s CPU)\n", phase,
+             megabytes / figures.seconds, megabytes / figures.cpu_seconds, figures.seconds,
              figures.cpu_seconds);
 }
 
