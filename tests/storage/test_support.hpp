@@ -1,12 +1,12 @@
-// Helpers shared by the storage tests: a scratch directory owned by one test, and file reading
-// that does not go through the code under test.
+// Helpers shared by the storage tests: a scratch directory owned by one test, file reading that
+// does not go through the code under test, and payload-filled layouts.
 #pragma once
 
 #include "actors/peer/storage/layout.hpp"
 #include "actors/peer/storage/payload.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,29 +16,8 @@
 
 namespace swarmlab::peer::storage::testing {
 
-// <temp>/swarmlab-storage-<pid>-<suite>-<test>, created empty and removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("swarmlab-storage-" + std::to_string(::getpid()) + "-" + info->test_suite_name() +
-             "-" + info->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// A fresh directory under the system's temporary directory, removed with everything in it.
+using TempDir = swarmlab::test::TempDir;
 
 inline std::vector<std::uint8_t> read_whole_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
