@@ -103,8 +103,10 @@ std::int64_t Recorder::begin_run(const RunInfo& run) {
   }
   // One statement in autocommit mode: the run row exists, committed, before any of its rows.
   insert.run();
+  const std::int64_t id = database_.last_insert_rowid();
+  drop_event_indices(database_);
   ActiveRun& active = run_.emplace();
-  active.id = database_.last_insert_rowid();
+  active.id = id;
   active.start_time = run.start_time;
   active.piece_count = run.piece_count;
   active.writer =
@@ -161,6 +163,8 @@ void Recorder::finish_run(TimePoint end_time, std::string_view trace_hash_hex, O
   }
   run_.reset();
   assert(!run_active());
+  // The run is recorded; a failure here (a full disk) costs only query speed, but is reported.
+  create_event_indices(database_);
 }
 
 void Recorder::end_unfinished_run() noexcept {
@@ -176,6 +180,7 @@ void Recorder::end_unfinished_run() noexcept {
       run_->writer->flush();
     }
     update_run_end(outcome, {}, detail, /*finished=*/false);
+    create_event_indices(database_);
   } catch (const Error&) {
     // The file cannot take even the final update (full disk, lost lock): the run keeps 'running'
     // and the rows committed so far, which is still a consistent database.

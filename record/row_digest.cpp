@@ -1,5 +1,7 @@
 #include "record/row_digest.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cassert>
 
 namespace swarmlab::record {
@@ -25,23 +27,34 @@ void RowDigest::drain() {
   buffer_.clear();
 }
 
-void RowDigest::add(std::int64_t value) {
-  put_byte(tag_integer);
-  const auto bits = static_cast<std::uint64_t>(value);
-  for (int shift = 0; shift < 64; shift += 8) {
-    put_byte(static_cast<std::uint8_t>(bits >> shift));
+void RowDigest::put_bytes(const std::uint8_t* bytes, std::size_t size) {
+  while (size > 0) {
+    if (buffer_.size() == buffer_size_bytes) drain();
+    const std::size_t part = std::min(size, buffer_size_bytes - buffer_.size());
+    buffer_.insert(buffer_.end(), bytes, bytes + part);
+    bytes += part;
+    size -= part;
   }
+  assert(buffer_.size() <= buffer_size_bytes);
+}
+
+void RowDigest::put_integer(std::uint8_t tag, std::uint64_t value) {
+  // Little-endian whatever the machine, so that digests compare across machines.
+  std::array<std::uint8_t, 9> bytes{};
+  bytes[0] = tag;
+  for (std::size_t index = 0; index < 8; ++index) {
+    bytes[index + 1] = static_cast<std::uint8_t>(value >> (8 * index));
+  }
+  put_bytes(bytes.data(), bytes.size());
+}
+
+void RowDigest::add(std::int64_t value) {
+  put_integer(tag_integer, static_cast<std::uint64_t>(value));
 }
 
 void RowDigest::add(std::string_view text) {
-  put_byte(tag_text);
-  const auto size = static_cast<std::uint64_t>(text.size());
-  for (int shift = 0; shift < 64; shift += 8) {
-    put_byte(static_cast<std::uint8_t>(size >> shift));
-  }
-  for (const char character : text) {
-    put_byte(static_cast<std::uint8_t>(character));
-  }
+  put_integer(tag_text, text.size());
+  put_bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
 }
 
 void RowDigest::add_null() {

@@ -41,6 +41,8 @@ class RowDigest {
 
  private:
   void put_byte(std::uint8_t byte);
+  void put_bytes(const std::uint8_t* bytes, std::size_t size);
+  void put_integer(std::uint8_t tag, std::uint64_t value);
   void drain();
 
   protocol::Sha1Hasher hasher_;

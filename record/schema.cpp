@@ -48,6 +48,7 @@ void create_or_check_schema(Database& database) {
   Transaction transaction(database);
   if (is_empty_database(database)) {
     database.exec(schema_sql, "cannot create the results schema");
+    database.exec(indices_sql, "cannot create the results indices");
     transaction.commit();
   }
   check_swarmlab_database(database);
@@ -72,6 +73,16 @@ void set_connection_options(Database& database, const OpenOptions& options) {
 }
 
 }  // namespace
+
+void drop_event_indices(Database& database) {
+  // The names of record/indices.sql.
+  database.exec("DROP INDEX IF EXISTS events_by_host; DROP INDEX IF EXISTS events_by_kind",
+                "cannot drop the events indices");
+}
+
+void create_event_indices(Database& database) {
+  database.exec(indices_sql, "cannot build the events indices");
+}
 
 Database open_results_database(const std::string& path, const OpenOptions& options) {
   if (path.empty()) throw Error(0, "results database: empty file name");

@@ -34,6 +34,10 @@ struct OpenOptions {
   std::optional<std::uint64_t> size_max_bytes;
 };
 
+// The events indices (record/indices.sql): dropped while a run writes, built when it ends.
+void drop_event_indices(Database& database);
+void create_event_indices(Database& database);
+
 // Opens `path` for recording: WAL journal, synchronous=NORMAL, foreign keys on. Throws Error with
 // a message naming the file and the problem.
 Database open_results_database(const std::string& path, const OpenOptions& options);

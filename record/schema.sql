@@ -62,8 +62,7 @@ CREATE TABLE events (
   peer_count INTEGER,
   extra TEXT
 );
-CREATE INDEX events_by_host ON events (run_id, host_id, time_ns);
-CREATE INDEX events_by_kind ON events (run_id, kind, time_ns);
+-- Its indices are in record/indices.sql.
 
 -- Per-host counters taken every sampling interval (and when a host leaves).
 CREATE TABLE samples (
