@@ -6,5 +6,6 @@
 namespace swarmlab::apps {
 
 void register_version(CLI::App& app, CommandSet& commands);
+void register_report(CLI::App& app, CommandSet& commands);
 
 }  // namespace swarmlab::apps
