@@ -85,6 +85,8 @@ std::int64_t Recorder::begin_run(const RunInfo& run) {
                        std::to_string(PieceAvailability::piece_count_max));
   }
   failure_.reset();
+  // Before the run row exists, so that a failure here leaves no run behind.
+  drop_event_indices(database_);
   Statement insert(database_, insert_run_sql);
   insert.bind(1, std::string_view(run.scenario_name));
   insert.bind(2, std::string_view(run.scenario_text));
@@ -102,9 +104,13 @@ std::int64_t Recorder::begin_run(const RunInfo& run) {
     insert.bind_null(10);
   }
   // One statement in autocommit mode: the run row exists, committed, before any of its rows.
-  insert.run();
+  try {
+    insert.run();
+  } catch (const Error&) {
+    create_event_indices(database_);  // Put back what the refused run took away.
+    throw;
+  }
   const std::int64_t id = database_.last_insert_rowid();
-  drop_event_indices(database_);
   ActiveRun& active = run_.emplace();
   active.id = id;
   active.start_time = run.start_time;
