@@ -120,8 +120,9 @@ TEST(RecorderFailure, InvalidParametersAreRefused) {
   EXPECT_THROW(recorder.begin_run(run), Error);
   EXPECT_FALSE(recorder.run_active());
   EXPECT_EQ(query_value(path, "SELECT count(*) FROM runs"), "0");
-  EXPECT_EQ(query_value(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name "
-                              "LIKE 'events_by_%'"),
+  EXPECT_EQ(query_value(path,
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name "
+                        "LIKE 'events_by_%'"),
             "2");
 }
 
