@@ -6,5 +6,7 @@
 namespace swarmlab::apps {
 
 void register_version(CLI::App& app, CommandSet& commands);
+void register_create(CLI::App& app, CommandSet& commands);
+void register_info(CLI::App& app, CommandSet& commands);
 
 }  // namespace swarmlab::apps

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   swarmlab::apps::CommandSet commands;
   swarmlab::apps::register_version(app, commands);
+  swarmlab::apps::register_create(app, commands);
+  swarmlab::apps::register_info(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -1,0 +1,3 @@
+// Boost.JSON is header-only here: this is the one translation unit of the program that compiles
+// its implementation.
+#include <boost/json/src.hpp>
