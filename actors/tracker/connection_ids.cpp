@@ -31,16 +31,14 @@ ConnectionIds::ConnectionIds(net::Rng& rng) {
 
 std::uint64_t ConnectionIds::tag(const protocol::PeerAddress& client,
                                  std::int64_t issued_seconds) const {
-  // secret 32 | family 1 | address 16 | port 2 | issue time 8: always 59 bytes.
-  std::array<std::uint8_t, 59> input{};
+  // secret 32 | family 1 | address 16 | issue time 8: always 57 bytes. The port is left out.
+  std::array<std::uint8_t, 57> input{};
   std::memcpy(input.data(), secret_.data(), secret_.size());
   input[32] = static_cast<std::uint8_t>(client.family);
   std::memcpy(input.data() + 33, client.address.data(), client.address.size());
-  input[49] = static_cast<std::uint8_t>(client.port >> 8);
-  input[50] = static_cast<std::uint8_t>(client.port);
   const auto issued = static_cast<std::uint64_t>(issued_seconds);
   for (int byte = 0; byte < 8; ++byte) {
-    input[51 + byte] = static_cast<std::uint8_t>(issued >> (56 - 8 * byte));
+    input[49 + byte] = static_cast<std::uint8_t>(issued >> (56 - 8 * byte));
   }
   const protocol::Sha1Digest digest = protocol::sha1(input);
   std::uint64_t value = 0;

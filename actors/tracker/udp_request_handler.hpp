@@ -5,7 +5,7 @@
 // What comes back:
 //   - shorter than a connect, longer than limits::udp_request_size_max, or over the sender's rate
 //     limit: nothing (answering floods or junk only feeds them);
-//   - connect: a connection id for the sender's address and port (see connection_ids.hpp);
+//   - connect: a connection id for the sender's address (see connection_ids.hpp);
 //   - announce or scrape with a connection id that does not verify for the sender: an error
 //     reply, never larger than the request, so a spoofed source gains nothing;
 //   - announce or scrape that does not parse: an error reply if its connection id verifies,

@@ -213,6 +213,9 @@ void write_transmission_settings(const std::filesystem::path& config_dir,
   test::write_file(config_dir / "settings.json",
                    "{\n"
                    "  \"dht-enabled\": false,\n"
+                   // Transmission tries uTP first and waits about a minute before it falls back
+                   // to TCP when the peer does not answer uTP; the tracker is what is tested here.
+                   "  \"utp-enabled\": false,\n"
                    "  \"lpd-enabled\": false,\n"
                    "  \"pex-enabled\": false,\n"
                    "  \"port-forwarding-enabled\": false,\n"

@@ -126,7 +126,8 @@ class BackgroundProcess {
 
   // Everything read from standard output so far, and the standard error file.
   std::string output() {
-    while (read_line(std::chrono::milliseconds(0))) {
+    // Whatever is already in the pipe (a process that has exited has closed its end).
+    while (read_line(std::chrono::milliseconds(100))) {
     }
     return output_ + buffer_;
   }
