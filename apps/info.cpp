@@ -2,6 +2,7 @@
 #include "apps/commands.hpp"
 #include "apps/file_io.hpp"
 #include "apps/json_text.hpp"
+#include "protocol/magnet.hpp"
 #include "protocol/metainfo.hpp"
 
 #include <fmt/core.h>
@@ -74,7 +75,8 @@ boost::json::object to_json(const protocol::Metainfo& metainfo) {
   boost::json::array web_seeds;
   for (const std::string& url : metainfo.url_list)
     web_seeds.push_back(json_text(url));
-  boost::json::object out{{"name", json_text(metainfo.name)},
+  boost::json::object out{{"source", "torrent"},
+                          {"name", json_text(metainfo.name)},
                           {"info_hash", protocol::to_hex(metainfo.info_hash)},
                           {"piece_length", metainfo.piece_length},
                           {"piece_count", metainfo.piece_count()},
@@ -114,12 +116,63 @@ int describe_torrent_file(const InfoArguments& arguments) {
   return 0;
 }
 
-// Magnet links carry only the info-hash and hints (name, trackers); the pieces and files arrive
-// from peers. Parsing them is the magnet codec's job; until it is wired in, say so plainly.
+// A magnet link carries the info-hash and hints (name, trackers, peers); the pieces and the files
+// arrive from peers, so they are reported as unknown.
+void print_magnet_text(const protocol::MagnetLink& link) {
+  fmt::print("name: {}\n", link.display_name.empty() ? "(not given)" : link.display_name);
+  fmt::print("info-hash: {}\n",
+             link.info_hash ? protocol::to_hex(*link.info_hash) : "(none: v2-only link)");
+  if (link.info_hash_v2) fmt::print("info-hash v2: {}\n", protocol::to_hex(*link.info_hash_v2));
+  fmt::print("piece length: unknown (metadata comes from peers)\n");
+  fmt::print("piece count: unknown\ntotal size: unknown\nfiles: unknown\n");
+  for (std::size_t tier = 0; tier < link.trackers.size(); ++tier) {
+    fmt::print("tracker (tier {}): {}\n", tier, link.trackers[tier]);
+  }
+  for (const std::string& url : link.web_seeds)
+    fmt::print("web seed: {}\n", url);
+  for (const auto& peer : link.peers)
+    fmt::print("peer: {}\n", peer.to_string());
+  for (const std::string& peer : link.peer_hostnames)
+    fmt::print("peer: {}\n", peer);
+}
+
+boost::json::object magnet_to_json(const protocol::MagnetLink& link) {
+  // One tier per tracker, the shape torrent files use.
+  boost::json::array tiers;
+  for (const std::string& url : link.trackers)
+    tiers.push_back(boost::json::array{json_text(url)});
+  boost::json::array web_seeds;
+  for (const std::string& url : link.web_seeds)
+    web_seeds.push_back(json_text(url));
+  boost::json::array peers;
+  for (const auto& peer : link.peers)
+    peers.push_back(json_text(peer.to_string()));
+  for (const std::string& peer : link.peer_hostnames)
+    peers.push_back(json_text(peer));
+  boost::json::object out{{"source", "magnet"},           {"name", json_text(link.display_name)},
+                          {"piece_length", nullptr},      {"piece_count", nullptr},
+                          {"total_size", nullptr},        {"files", nullptr},
+                          {"trackers", std::move(tiers)}, {"web_seeds", std::move(web_seeds)},
+                          {"peers", std::move(peers)}};
+  out["info_hash"] = link.info_hash ? boost::json::value(protocol::to_hex(*link.info_hash))
+                                    : boost::json::value(nullptr);
+  out["info_hash_v2"] = link.info_hash_v2 ? boost::json::value(protocol::to_hex(*link.info_hash_v2))
+                                          : boost::json::value(nullptr);
+  return out;
+}
+
 int describe_magnet(const InfoArguments& arguments) {
-  fmt::print(stderr, "swarmlab info: {}: magnet links are not supported by this build yet\n",
-             arguments.input);
-  return 1;
+  auto link = protocol::parse_magnet(arguments.input);
+  if (!link) {
+    fmt::print(stderr, "swarmlab info: {}: {}\n", arguments.input, link.error().describe());
+    return 1;
+  }
+  if (arguments.json) {
+    fmt::print("{}\n", boost::json::serialize(magnet_to_json(*link)));
+  } else {
+    print_magnet_text(*link);
+  }
+  return 0;
 }
 
 bool is_magnet(std::string_view input) {

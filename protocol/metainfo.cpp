@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <tuple>
 
 namespace swarmlab::protocol {
 namespace {
@@ -185,30 +186,27 @@ MaybeError parse_file_entry(Node entry, Metainfo& metainfo) {
 
 // A file where another file, or a folder, already is. Padding files share names by design.
 MaybeError check_unique_paths(const Metainfo& metainfo, Node files) {
-  // Components joined with NUL, which no component contains: a folder's files then sort right
-  // after a file of the folder's name, so both kinds of clash show up between neighbours.
-  std::vector<std::pair<std::string, std::size_t>> keys;
-  keys.reserve(metainfo.files.size());
-  auto entry = files.items().begin();
-  for (const FileEntry& file : metainfo.files) {
-    const std::size_t offset = (*entry++).offset();
-    if (file.is_padding) continue;
-    std::string key;
-    for (const std::string& component : file.path) {
-      if (!key.empty()) key.push_back('\0');
-      key += component;
-    }
-    keys.emplace_back(std::move(key), offset);
+  // Sorted component by component, a folder's files come right after a file of the folder's name
+  // (a shorter path sorts first), so both kinds of clash show up between neighbours.
+  std::vector<std::uint32_t> order;
+  order.reserve(metainfo.files.size());
+  for (std::size_t i = 0; i < metainfo.files.size(); ++i) {
+    if (!metainfo.files[i].is_padding) order.push_back(static_cast<std::uint32_t>(i));
   }
-  std::sort(keys.begin(), keys.end());
-  for (std::size_t i = 1; i < keys.size(); ++i) {
-    const std::string& previous = keys[i - 1].first;
-    const std::string& current = keys[i].first;
-    const bool clash =
-        current == previous || (current.size() > previous.size() && current.starts_with(previous) &&
-                                current[previous.size()] == '\0');
-    if (clash)
-      return fail(MetainfoError::duplicate_path, std::max(keys[i - 1].second, keys[i].second));
+  const auto& entries = metainfo.files;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::tie(entries[a].path, a) < std::tie(entries[b].path, b);
+  });
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    const std::vector<std::string>& previous = entries[order[i - 1]].path;
+    const std::vector<std::string>& current = entries[order[i]].path;
+    const bool clash = previous.size() <= current.size() &&
+                       std::equal(previous.begin(), previous.end(), current.begin());
+    if (clash) {
+      // Report the later of the two entries.
+      const std::size_t later = std::max(order[i - 1], order[i]);
+      return fail(MetainfoError::duplicate_path, files.list_item(later).offset());
+    }
   }
   return std::nullopt;
 }

@@ -219,5 +219,57 @@ TEST(InfoCommand, JsonKeepsInvalidUtf8Valid) {
   EXPECT_EQ(info.at("files").as_array()[0].at("path"), "caf\xef\xbf\xbd.txt");
 }
 
+// The hash in both forms, computed with Python's hashlib and base64 (sha1(b"swarmlab")).
+constexpr const char* hash_hex = "1db5d6190da37841a98662fba35ee0a5d9d85dc4";
+constexpr const char* hash_base32 = "DW25MGINUN4EDKMGML52GXXAUXM5QXOE";
+
+TEST(InfoCommand, MagnetTextShowsHashNameAndTrackers) {
+  const std::string uri = std::string("magnet:?xt=urn:btih:") + hash_base32 +
+                          "&dn=hello%20world&tr=http%3A%2F%2Ft%2Fa&tr=udp://u:1";
+  const auto result = swarmlab({"info", uri});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find(std::string("info-hash: ") + hash_hex + "\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("name: hello world\n"), std::string::npos);
+  EXPECT_NE(result.out.find("tracker (tier 0): http://t/a\n"), std::string::npos);
+  EXPECT_NE(result.out.find("tracker (tier 1): udp://u:1\n"), std::string::npos);
+  EXPECT_NE(result.out.find("piece count: unknown"), std::string::npos);
+}
+
+TEST(InfoCommand, MagnetJson) {
+  const auto result =
+      swarmlab({"info", "--json", std::string("magnet:?xt=urn:btih:") + hash_hex + "&dn=x"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const boost::json::object info = boost::json::parse(result.out).as_object();
+  EXPECT_EQ(info.at("source"), "magnet");
+  EXPECT_EQ(info.at("info_hash"), hash_hex);
+  EXPECT_EQ(info.at("name"), "x");
+  EXPECT_TRUE(info.at("piece_count").is_null());
+  EXPECT_TRUE(info.at("files").is_null());
+}
+
+TEST(InfoCommand, MalformedMagnetFailsWithOneLine) {
+  const auto result = swarmlab({"info", "magnet:?xt=urn:btih:tooshort"});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(line_count(result.err), 1u) << result.err;
+  EXPECT_NE(result.err.find("magnet:?xt=urn:btih:tooshort: "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("at byte 11"), std::string::npos) << result.err;
+}
+
+TEST(InfoCommand, TorrentMagnetRoundTripSameHash) {
+  TempDir dir;
+  write_file(dir / "f.bin", pattern_bytes(50'000, 9));
+  ASSERT_EQ(
+      swarmlab({"create", (dir / "f.bin").string(), "-o", (dir / "f.torrent").string()}).exit_code,
+      0);
+  const std::string hash = info_hash_of(dir / "f.torrent");
+  const boost::json::object info =
+      boost::json::parse(
+          swarmlab({"info", "--json", "magnet:?xt=urn:btih:" + hash + "&dn=f.bin"}).out)
+          .as_object();
+  EXPECT_EQ(info.at("info_hash"), hash.c_str());
+}
+
 }  // namespace
 }  // namespace swarmlab::apps
