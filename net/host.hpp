@@ -288,11 +288,16 @@ class Timer {
 // ---------------------------------------------------------------------------------------------
 // Host
 
+// True when a task's exception says it was cancelled: an operation_aborted system_error, also when
+// the awaitable operators (`||`, `&&`) wrapped it in asio::multiple_exceptions. For ExitHandlers.
+bool is_cancellation(std::exception_ptr failure);
+
 class Host {
  public:
   using executor_type = asio::any_io_executor;
 
-  Host() = default;
+  // Out of line, like the destructor: Task is complete only in host.cpp.
+  Host();
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
   virtual ~Host();

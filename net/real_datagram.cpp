@@ -1,0 +1,34 @@
+// RealDatagram: UDP on an Asio socket (see real_sockets.hpp).
+#include "net/adapted_handler.hpp"
+#include "net/real_sockets.hpp"
+
+namespace swarmlab::net {
+
+void RealDatagram::receive_from(MutableBuffers buffers, Endpoint* sender, IoHandler handler) {
+  assert(sender != nullptr);
+  // Asio writes the sender into an asio endpoint that must stay put until completion; it lives on
+  // the heap, owned by the handler, so that several receives may be pending at once.
+  auto source = std::make_unique<asio::ip::udp::endpoint>();
+  asio::ip::udp::endpoint& source_slot = *source;
+  socket_.async_receive_from(
+      buffers, source_slot,
+      AdaptedHandler(std::move(handler),
+                     [source = std::move(source), sender](IoHandler caller, error_code error,
+                                                          std::size_t size_bytes) {
+                       if (!error) *sender = from_asio(*source);
+                       std::move(caller)(error, size_bytes);
+                     }));
+}
+
+void RealDatagram::close() {
+  error_code ignored;
+  socket_.close(ignored);
+}
+
+Endpoint RealDatagram::local_endpoint() const {
+  error_code error;
+  const auto endpoint = socket_.local_endpoint(error);
+  return error ? Endpoint{} : from_asio(endpoint);
+}
+
+}  // namespace swarmlab::net
