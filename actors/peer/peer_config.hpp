@@ -22,7 +22,7 @@ struct PeerConfig {
   // The port to accept connections on, on every address of the host; 0 picks a free one.
   std::uint16_t listen_port = 6881;
   // Drawn from the host's generator when absent ("-SL0100-" and 12 random characters).
-  std::optional<protocol::PeerId> peer_id;
+  std::optional<protocol::PeerId> peer_id{};
   // Sent as "v" in the extension handshake.
   std::string client_name = "swarmlab 0.1.0";
   // Reports go here; null costs nothing.
@@ -63,14 +63,14 @@ struct TorrentConfig {
   // The choker while downloading and once complete.
   ChokerKind leech_choker = ChokerKind::tit_for_tat;
   ChokerKind seed_choker = ChokerKind::seed_round_robin;
-  ChokerOptions choker;
+  ChokerOptions choker{};
   PieceStrategyKind piece_strategy = PieceStrategyKind::rarest_first;
   std::int32_t initial_random_pieces = limits::initial_random_pieces_default;
-  PickerOptions picker;
-  SeedingPolicy seeding;
+  PickerOptions picker{};
+  SeedingPolicy seeding{};
   ExistingData existing_data = ExistingData::verify;
   // One priority per file of the torrent, in order; empty: every file normal.
-  std::vector<Priority> file_priorities;
+  std::vector<Priority> file_priorities{};
   // Features offered in the handshake.
   bool fast_extension = true;
   bool extension_protocol = true;

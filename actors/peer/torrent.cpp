@@ -84,7 +84,9 @@ asio::awaitable<void> Torrent::run() {
   co_await check_existing_data();
   if (stopping_) co_return;
   if (picker_.is_complete()) {
-    on_complete();
+    // Complete from the start: a seed. Nothing was downloaded, so there is no completion to report.
+    completed_at_ = host_.now();
+    set_state(TorrentState::seeding);
   } else {
     set_state(TorrentState::downloading);
   }

@@ -56,7 +56,7 @@ struct SessionContext {
   protocol::PeerId peer_id{};
   // Known once the listener is open (0 before, or when the peer does not listen).
   std::uint16_t listen_port = 0;
-  std::string client_name;
+  std::string client_name{};
   record::Observer* observer = nullptr;
   record::ActorId actor_id = 0;
   std::size_t receive_buffer_bytes = limits::receive_buffer_bytes_default;
@@ -65,8 +65,8 @@ struct SessionContext {
 struct TorrentParams {
   protocol::InfoHash info_hash{};
   // Owns the storage; its layout is the torrent's.
-  std::unique_ptr<storage::DiskIo> disk;
-  TorrentConfig config;
+  std::unique_ptr<storage::DiskIo> disk{};
+  TorrentConfig config{};
 };
 
 class Torrent {
