@@ -89,7 +89,7 @@ ParseResult<Request> decode_announce_request(std::span<const std::uint8_t> packe
   request.num_want = static_cast<std::int32_t>(read_u32(packet, 92));
   request.port = read_u16(packet, 96);
   request.options.assign(packet.begin() + announce_request_size_min, packet.end());
-  return Request(std::move(request));
+  return request;
 }
 
 ParseResult<Request> decode_scrape_request(std::span<const std::uint8_t> packet) {
@@ -110,7 +110,7 @@ ParseResult<Request> decode_scrape_request(std::span<const std::uint8_t> packet)
     request.info_hashes.push_back(
         read_array<20>(packet, scrape_request_header_size_bytes + index * sizeof(InfoHash)));
   }
-  return Request(std::move(request));
+  return request;
 }
 
 ParseResult<Response> decode_announce_response(std::span<const std::uint8_t> packet,
@@ -136,7 +136,7 @@ ParseResult<Response> decode_announce_response(std::span<const std::uint8_t> pac
     assert(peer);
     response.peers.push_back(*peer);
   }
-  return Response(std::move(response));
+  return response;
 }
 
 ParseResult<Response> decode_scrape_response(std::span<const std::uint8_t> packet) {
@@ -154,7 +154,7 @@ ParseResult<Response> decode_scrape_response(std::span<const std::uint8_t> packe
                                            .completed = read_u32(packet, offset + 4),
                                            .leechers = read_u32(packet, offset + 8)});
   }
-  return Response(std::move(response));
+  return response;
 }
 
 }  // namespace
@@ -238,7 +238,7 @@ ParseResult<Request> decode_request(std::span<const std::uint8_t> packet) {
     if (packet.size() != connect_size_bytes) {
       return udp_error(TrackerUdpError::packet_too_long, connect_size_bytes);
     }
-    return Request(ConnectRequest{.transaction_id = read_u32(packet, 12)});
+    return ConnectRequest{.transaction_id = read_u32(packet, 12)};
   }
   if (action == static_cast<std::uint32_t>(Action::announce))
     return decode_announce_request(packet);
@@ -264,16 +264,16 @@ ParseResult<Response> decode_response(std::span<const std::uint8_t> packet,
       if (packet.size() > connect_size_bytes) {
         return udp_error(TrackerUdpError::packet_too_long, connect_size_bytes);
       }
-      return Response(
-          ConnectResponse{.transaction_id = transaction_id, .connection_id = read_u64(packet, 8)});
+      return ConnectResponse{.transaction_id = transaction_id,
+                             .connection_id = read_u64(packet, 8)};
     case static_cast<std::uint32_t>(Action::announce):
       return decode_announce_response(packet, family);
     case static_cast<std::uint32_t>(Action::scrape):
       return decode_scrape_response(packet);
     case static_cast<std::uint32_t>(Action::error): {
       const auto message = packet.subspan(error_header_size_bytes);
-      return Response(ErrorResponse{.transaction_id = transaction_id,
-                                    .message = std::string(message.begin(), message.end())});
+      return ErrorResponse{.transaction_id = transaction_id,
+                           .message = std::string(message.begin(), message.end())};
     }
     default:
       return udp_error(TrackerUdpError::unknown_action, 0);
