@@ -10,6 +10,11 @@ if(SWARMLAB_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer -Wno-maybe-uninitialized)
   add_link_options(-fsanitize=address,undefined)
+  # Likewise GCC's -Wmismatched-new-delete on Asio's coroutine frames (their class-specific
+  # operator new/delete) under the sanitizers.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-Wno-mismatched-new-delete)
+  endif()
 endif()
 
 if(SWARMLAB_FUZZ)

@@ -3,6 +3,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/multiple_exceptions.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -14,6 +15,7 @@ struct Host::Task {
   asio::cancellation_signal signal;
 };
 
+Host::Host() = default;
 Host::~Host() = default;
 
 asio::awaitable<void> Host::sleep(Duration duration) {
@@ -22,19 +24,24 @@ asio::awaitable<void> Host::sleep(Duration duration) {
   co_await timer.async_wait(asio::use_awaitable);
 }
 
-namespace {
-
 bool is_cancellation(std::exception_ptr failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const boost::system::system_error& error) {
-    return error.code() == asio::error::operation_aborted;
-  } catch (...) {
-    return false;
+  // `a || b` (and `a && b` when both fail) rethrow the first failure wrapped in
+  // multiple_exceptions; a task cancelled while it waited on either must still count as
+  // cancelled, not as a bug. Each operator adds one level; a bounded unwrap covers real nesting.
+  constexpr int nesting_max = 16;
+  for (int level = 0; level < nesting_max && failure; ++level) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const asio::multiple_exceptions& wrapped) {
+      failure = wrapped.first_exception();
+    } catch (const boost::system::system_error& error) {
+      return error.code() == asio::error::operation_aborted;
+    } catch (...) {
+      return false;
+    }
   }
+  return false;
 }
-
-}  // namespace
 
 void Host::spawn(asio::awaitable<void> task, ExitHandler on_exit) {
   auto entry = tasks_.insert(tasks_.end(), std::make_unique<Task>());

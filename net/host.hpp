@@ -9,6 +9,11 @@
 // (asio::any_completion_handler) and must complete them through the handler's associated executor,
 // never inline from the initiating call.
 //
+// A handler that would run on the I/O object's own executor anyway (a coroutine on the host's
+// executor, the usual case) reaches the backend without an executor association of its own, so
+// that Asio falls back to the candidate: backends must pass the I/O object's executor as the
+// candidate, as Asio's own objects do (see detail::erase_handler for why).
+//
 // Boost 1.81: any_completion_handler's move assignment recurses forever. Backends hold pending
 // handlers in std::optional and use emplace()/reset(), never assignment.
 #pragma once
@@ -19,6 +24,9 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_allocator.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
@@ -33,6 +41,8 @@
 #include <list>
 #include <memory>
 #include <span>
+#include <type_traits>
+#include <utility>
 
 namespace swarmlab::net {
 
@@ -76,6 +86,45 @@ using ConstBuffers = BufferList<asio::const_buffer>;
 using IoHandler = asio::any_completion_handler<void(error_code, std::size_t)>;
 using WaitHandler = asio::any_completion_handler<void(error_code)>;
 
+namespace detail {
+
+// `Handler` with its executor association removed, every other association (allocator,
+// cancellation slot) kept.
+template <class Handler>
+class OnObjectExecutor {
+ public:
+  explicit OnObjectExecutor(Handler handler) : handler_(std::move(handler)) {}
+
+  template <class... Results>
+  void operator()(Results&&... results) {
+    std::move(handler_)(std::forward<Results>(results)...);
+  }
+
+  const Handler& handler() const noexcept { return handler_; }
+
+ private:
+  Handler handler_;
+};
+
+// Type-erases `handler` for a backend. Boost 1.81 turns the associated executor of an
+// any_completion_handler into an any_completion_executor on every operation; for a coroutine's
+// any_io_executor that is a heap allocation, and the completion is then dispatched through two
+// layers of polymorphic executors instead of being invoked directly. When the handler's executor
+// is the I/O object's own, dropping the association costs nothing in meaning (the object's
+// executor is the candidate) and lets a backend complete it like a plain Asio handler.
+template <class Signature, class Handler>
+asio::any_completion_handler<Signature> erase_handler(
+    Handler handler, const asio::any_io_executor& object_executor) {
+  if constexpr (std::is_same_v<asio::associated_executor_t<Handler, asio::any_io_executor>,
+                               asio::any_io_executor>) {
+    if (asio::get_associated_executor(handler, object_executor) == object_executor)
+      return OnObjectExecutor<Handler>(std::move(handler));
+  }
+  return asio::any_completion_handler<Signature>(std::move(handler));
+}
+
+}  // namespace detail
+
 // ---------------------------------------------------------------------------------------------
 // Stream: a connected, reliable, in-order byte stream (TCP on real sockets).
 
@@ -113,7 +162,9 @@ class Stream {
     assert(backend_);
     return asio::async_initiate<Token, void(error_code, std::size_t)>(
         [](auto handler, StreamBackend* backend, MutableBuffers list) {
-          backend->read_some(list, IoHandler(std::move(handler)));
+          auto executor = backend->executor();
+          backend->read_some(list, detail::erase_handler<void(error_code, std::size_t)>(
+                                       std::move(handler), executor));
         },
         token, backend_.get(), MutableBuffers::from(buffers));
   }
@@ -124,7 +175,9 @@ class Stream {
     assert(backend_);
     return asio::async_initiate<Token, void(error_code, std::size_t)>(
         [](auto handler, StreamBackend* backend, ConstBuffers list) {
-          backend->write_some(list, IoHandler(std::move(handler)));
+          auto executor = backend->executor();
+          backend->write_some(list, detail::erase_handler<void(error_code, std::size_t)>(
+                                        std::move(handler), executor));
         },
         token, backend_.get(), ConstBuffers::from(buffers));
   }
@@ -169,7 +222,9 @@ class Listener {
     assert(backend_);
     return asio::async_initiate<Token, void(error_code, Stream)>(
         [](auto handler, ListenerBackend* backend) {
-          backend->accept(StreamHandler(std::move(handler)));
+          auto executor = backend->executor();
+          backend->accept(
+              detail::erase_handler<void(error_code, Stream)>(std::move(handler), executor));
         },
         token, backend_.get());
   }
@@ -213,7 +268,10 @@ class Datagram {
     assert(backend_);
     return asio::async_initiate<Token, void(error_code, std::size_t)>(
         [](auto handler, DatagramBackend* backend, ConstBuffers list, Endpoint to) {
-          backend->send_to(list, to, IoHandler(std::move(handler)));
+          auto executor = backend->executor();
+          backend->send_to(
+              list, to,
+              detail::erase_handler<void(error_code, std::size_t)>(std::move(handler), executor));
         },
         token, backend_.get(), ConstBuffers::from(buffers), target);
   }
@@ -225,7 +283,10 @@ class Datagram {
     assert(backend_);
     return asio::async_initiate<Token, void(error_code, std::size_t)>(
         [](auto handler, DatagramBackend* backend, MutableBuffers list, Endpoint* from) {
-          backend->receive_from(list, from, IoHandler(std::move(handler)));
+          auto executor = backend->executor();
+          backend->receive_from(
+              list, from,
+              detail::erase_handler<void(error_code, std::size_t)>(std::move(handler), executor));
         },
         token, backend_.get(), MutableBuffers::from(buffers), &sender);
   }
@@ -275,7 +336,9 @@ class Timer {
     assert(backend_);
     return asio::async_initiate<Token, void(error_code)>(
         [](auto handler, TimerBackend* backend, TimePoint expiry) {
-          backend->wait(expiry, WaitHandler(std::move(handler)));
+          auto executor = backend->executor();
+          backend->wait(expiry,
+                        detail::erase_handler<void(error_code)>(std::move(handler), executor));
         },
         token, backend_.get(), expiry_);
   }
@@ -288,11 +351,16 @@ class Timer {
 // ---------------------------------------------------------------------------------------------
 // Host
 
+// True when a task's exception says it was cancelled: an operation_aborted system_error, also when
+// the awaitable operators (`||`, `&&`) wrapped it in asio::multiple_exceptions. For ExitHandlers.
+bool is_cancellation(std::exception_ptr failure);
+
 class Host {
  public:
   using executor_type = asio::any_io_executor;
 
-  Host() = default;
+  // Out of line, like the destructor: Task is complete only in host.cpp.
+  Host();
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
   virtual ~Host();
@@ -315,7 +383,9 @@ class Host {
   auto async_connect(const Endpoint& remote, Token&& token = Token()) {
     return asio::async_initiate<Token, void(error_code, Stream)>(
         [](auto handler, Host* host, Endpoint target) {
-          host->connect(target, StreamHandler(std::move(handler)));
+          auto executor = host->get_executor();
+          host->connect(target, detail::erase_handler<void(error_code, Stream)>(std::move(handler),
+                                                                                executor));
         },
         token, this, remote);
   }
@@ -341,3 +411,25 @@ class Host {
 };
 
 }  // namespace swarmlab::net
+
+// OnObjectExecutor keeps its handler's allocator and cancellation slot (and, deliberately, not its
+// executor).
+template <class Handler, class Allocator>
+struct boost::asio::associated_allocator<swarmlab::net::detail::OnObjectExecutor<Handler>,
+                                         Allocator> {
+  using type = associated_allocator_t<Handler, Allocator>;
+  static type get(const swarmlab::net::detail::OnObjectExecutor<Handler>& wrapped,
+                  const Allocator& candidate = Allocator()) noexcept {
+    return get_associated_allocator(wrapped.handler(), candidate);
+  }
+};
+
+template <class Handler, class CancellationSlot>
+struct boost::asio::associated_cancellation_slot<swarmlab::net::detail::OnObjectExecutor<Handler>,
+                                                 CancellationSlot> {
+  using type = associated_cancellation_slot_t<Handler, CancellationSlot>;
+  static type get(const swarmlab::net::detail::OnObjectExecutor<Handler>& wrapped,
+                  const CancellationSlot& candidate = CancellationSlot()) noexcept {
+    return get_associated_cancellation_slot(wrapped.handler(), candidate);
+  }
+};

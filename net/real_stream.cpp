@@ -1,0 +1,75 @@
+// RealStream and RealListener: TCP streams on Asio sockets (see real_sockets.hpp).
+#include "net/adapted_handler.hpp"
+#include "net/real_sockets.hpp"
+
+namespace swarmlab::net {
+
+RealStream::~RealStream() = default;
+
+// A single buffer goes to Asio as one, so that it uses recv()/send() as a raw socket would,
+// instead of recvmsg()/sendmsg() with a one-entry iovec, which costs the kernel measurably more.
+void RealStream::read_some(MutableBuffers buffers, IoHandler handler) {
+  start_operation(socket_.get_executor(), std::move(handler), [&](auto ready) {
+    if (buffers.count == 1) return socket_.async_read_some(buffers.items[0], std::move(ready));
+    socket_.async_read_some(buffers, std::move(ready));
+  });
+}
+
+void RealStream::write_some(ConstBuffers buffers, IoHandler handler) {
+  start_operation(socket_.get_executor(), std::move(handler), [&](auto ready) {
+    if (buffers.count == 1) return socket_.async_write_some(buffers.items[0], std::move(ready));
+    socket_.async_write_some(buffers, std::move(ready));
+  });
+}
+
+void RealStream::close() {
+  error_code ignored;
+  socket_.close(ignored);
+}
+
+Endpoint RealStream::local_endpoint() const {
+  error_code error;
+  const auto endpoint = socket_.local_endpoint(error);
+  return error ? Endpoint{} : from_asio(endpoint);
+}
+
+Endpoint RealStream::remote_endpoint() const {
+  error_code error;
+  const auto endpoint = socket_.remote_endpoint(error);
+  return error ? Endpoint{} : from_asio(endpoint);
+}
+
+Stream make_real_stream(TcpSocket socket) {
+  assert(socket.is_open());
+  // Peer-wire and tracker traffic is request/response: Nagle's algorithm with delayed
+  // acknowledgements would add tens of milliseconds to every small message.
+  error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  return Stream(std::make_unique<RealStream>(std::move(socket)));
+}
+
+void RealListener::accept(StreamHandler handler) {
+  start_operation(acceptor_.get_executor(), std::move(handler), [&](auto ready) {
+    acceptor_.async_accept(
+        AdaptedHandler(std::move(ready), [](auto caller, error_code error, TcpSocket socket) {
+          if (error) {
+            std::move(caller)(error, Stream());
+            return;
+          }
+          std::move(caller)(error, make_real_stream(std::move(socket)));
+        }));
+  });
+}
+
+void RealListener::close() {
+  error_code ignored;
+  acceptor_.close(ignored);
+}
+
+Endpoint RealListener::local_endpoint() const {
+  error_code error;
+  const auto endpoint = acceptor_.local_endpoint(error);
+  return error ? Endpoint{} : from_asio(endpoint);
+}
+
+}  // namespace swarmlab::net
