@@ -5,10 +5,11 @@ add_compile_options(
   -Wimplicit-fallthrough -Werror)
 
 if(SWARMLAB_SANITIZE)
-  # GCC's -Wmaybe-uninitialized gives false positives inside Boost.Beast when the sanitizers'
-  # instrumentation is on; the optimised build keeps the warning.
+  # With the sanitizers' instrumentation GCC 12 reports false positives in code we do not own:
+  # maybe-uninitialized in Beast's parser (boost::optional), mismatched-new-delete on every Asio
+  # coroutine frame (the promise's own operator new/delete pair).
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
-                      -fno-omit-frame-pointer -Wno-maybe-uninitialized)
+                      -fno-omit-frame-pointer -Wno-maybe-uninitialized -Wno-mismatched-new-delete)
   add_link_options(-fsanitize=address,undefined)
   # Likewise GCC's -Wmismatched-new-delete on Asio's coroutine frames (their class-specific
   # operator new/delete) under the sanitizers.

@@ -1,0 +1,117 @@
+// Verification: a complete piece is hashed through DiskIo before it counts as ours. On success it
+// is announced (HAVE) to every peer; on failure it is discarded and downloaded again, and the peers
+// that sent it are blamed: banned at once when the culprit is certain, else after
+// limits::hash_failures_ban_threshold failed pieces.
+#include "actors/peer/torrent.hpp"
+
+#include "actors/peer/endpoint_conversion.hpp"
+
+#include <cassert>
+
+namespace swarmlab::peer {
+
+namespace asio = boost::asio;
+
+void Torrent::start_verification(PieceIndex piece) {
+  assert(pieces_.contains(piece));
+  assert(!picker_.have().test(piece));
+  host_.spawn(verify_piece(piece));
+}
+
+asio::awaitable<void> Torrent::verify_piece(PieceIndex piece) {
+  const auto index = static_cast<storage::PieceIndex>(piece.value());
+  const auto verified = co_await disk_->verify_piece(index);
+  if (stopping_) co_return;
+  // A block whose write never happened makes the check fail through no fault of its sender.
+  const bool unwritten = unwritten_pieces_.erase(piece) > 0;
+  if (verified && *verified) {
+    on_piece_passed(piece);
+    co_return;
+  }
+  // Forget the bad data before anyone may send the piece again.
+  co_await disk_->discard_piece(index);
+  if (stopping_) co_return;
+  on_piece_failed(piece, !unwritten && verified.has_value());
+}
+
+void Torrent::on_piece_passed(PieceIndex piece) {
+  const HashSuccess success = picker_.on_hash_passed(piece);
+  const std::int64_t size_bytes = pieces_.piece_size(piece).value();
+  bytes_verified_ += size_bytes;
+  if (is_wanted(picker_.priority(piece))) bytes_left_ -= size_bytes;
+  assert(bytes_left_ >= 0);
+  if (auto* observer = session_.observer) {
+    observer->on_piece_verified(host_.now(), session_.actor_id,
+                                static_cast<std::uint32_t>(piece.value()));
+  }
+  // Peers that sent blocks of a failed attempt but none of the good one sent the bad data.
+  if (!success.suspects.empty()) blame(success.suspects, success.suspects.size() == 1);
+  for (auto& [key, connection] : connections_)
+    connection->on_piece_verified(piece);
+  if (picker_.is_complete()) on_complete();
+}
+
+void Torrent::on_piece_failed(PieceIndex piece, bool blame_senders) {
+  const HashFailure failure = picker_.on_hash_failed(piece);
+  ++hash_failures_;
+  counters_.wasted_bytes += static_cast<std::uint64_t>(pieces_.piece_size(piece).value());
+  if (auto* observer = session_.observer) {
+    std::vector<protocol::PeerAddress> senders;
+    senders.reserve(failure.contributors.size());
+    for (const PeerKey key : failure.contributors) {
+      const auto found = key_addresses_.find(key);
+      if (found != key_addresses_.end()) senders.push_back(to_peer_address({found->second, 0}));
+    }
+    observer->on_hash_failed(host_.now(), session_.actor_id,
+                             static_cast<std::uint32_t>(piece.value()), senders);
+  }
+  // A lone sender is certainly the culprit; among several, each is counted once per piece.
+  if (blame_senders) blame(failure.contributors, failure.contributors.size() == 1);
+  on_blocks_released();
+}
+
+void Torrent::on_complete() {
+  if (completed_at_) return;
+  const net::TimePoint now = host_.now();
+  completed_at_ = now;
+  if (auto* observer = session_.observer) observer->on_completed(now, session_.actor_id);
+  for (auto& [key, connection] : connections_) {
+    if (connection->peer_is_seed()) {
+      connection->close(CloseReason::seed_to_seed);
+    } else {
+      connection->update_interest();
+    }
+  }
+  // Make the content durable (files) now that it is whole; a failure shows on the next check.
+  host_.spawn(
+      [](storage::DiskIo& disk) -> asio::awaitable<void> { co_await disk.flush(); }(*disk_));
+  set_state(TorrentState::seeding);
+}
+
+void Torrent::blame(std::span<const PeerKey> peers, bool certain) {
+  for (const PeerKey key : peers) {
+    const auto found = key_addresses_.find(key);
+    if (found == key_addresses_.end()) continue;
+    std::int32_t& failures = failures_by_address_[found->second];
+    failures += certain ? limits::hash_failures_ban_threshold : 1;
+    if (failures >= limits::hash_failures_ban_threshold && !book_.is_banned(found->second)) {
+      ban(found->second);
+    }
+  }
+}
+
+void Torrent::ban(const net::Address& address) {
+  assert(!book_.is_banned(address));
+  book_.ban(address);
+  ++banned_count_;
+  if (auto* observer = session_.observer) {
+    observer->on_banned(host_.now(), session_.actor_id, to_peer_address({address, 0}),
+                        describe(CloseReason::bad_data));
+  }
+  for (auto& [key, connection] : connections_) {
+    if (connection->remote().address == address) connection->close(CloseReason::bad_data);
+  }
+  assert(book_.is_banned(address));
+}
+
+}  // namespace swarmlab::peer
