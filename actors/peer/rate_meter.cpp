@@ -38,8 +38,10 @@ std::int64_t RateMeter::rate_bytes_per_second(net::TimePoint now) const {
   const std::int64_t second = second_of(now);
   assert(second >= current_second_);
   std::int64_t sum = 0;
-  for (std::int64_t s = std::max(second - window + 1, current_second_ - window + 1);
-       s <= current_second_; ++s) {
+  // Seconds before the clock's zero (a simulation starts there) hold nothing.
+  const std::int64_t first =
+      std::max({second - window + 1, current_second_ - window + 1, std::int64_t{0}});
+  for (std::int64_t s = first; s <= current_second_; ++s) {
     sum += buckets_[static_cast<std::size_t>(s % window)];
   }
   const std::int64_t into_second_ns = now.time_since_epoch().count() % nanoseconds_per_second;

@@ -65,10 +65,18 @@ static_assert(allowed_fast_offered <= allowed_fast_pieces_max);
 // Rate meters average over this window, in one-second buckets.
 inline constexpr std::int32_t rate_window_seconds = 8;
 
-// Banning: a peer that contributed to this many pieces that failed their hash check is banned. A
-// peer that alone sent a failed piece, or alone is suspected once the piece passes, is banned at
-// once.
-inline constexpr std::int32_t hash_failures_ban_threshold = 3;
+// Banning bad data, by trust points per address (as libtorrent does). A piece that passes its hash
+// check earns each of its senders one point, up to trust_points_max; one that fails costs each of
+// its senders trust_points_per_failure; at trust_points_ban_level the address is banned. A peer
+// that alone sent a failed piece, or is the only suspect once the piece passes, is banned at once,
+// and a failure is not held against anyone when a banned peer also contributed to it (it
+// explains the failure). An honest peer that shares pieces with a liar thus stays above the level
+// while the liar, who never earns points, goes below it after a few failures.
+inline constexpr std::int32_t trust_points_max = 8;
+inline constexpr std::int32_t trust_points_per_failure = 2;
+inline constexpr std::int32_t trust_points_ban_level = -7;
+static_assert(trust_points_ban_level < -trust_points_per_failure, "one failure never bans");
+static_assert(trust_points_max > 0);
 
 // Peer addresses to try, per torrent (from trackers, PEX, the command line).
 inline constexpr std::size_t candidates_max = 4000;

@@ -161,7 +161,11 @@ class Torrent {
   void on_piece_passed(PieceIndex piece);
   void on_piece_failed(PieceIndex piece, bool blame_senders);
   void on_complete();
-  void blame(std::span<const PeerKey> peers, bool certain);
+  // Bad data came from among `peers`: ban the certain culprit, or cost each its trust points.
+  void blame(std::span<const PeerKey> peers);
+  // A piece passed: its senders earn trust.
+  void credit(std::span<const PeerKey> peers);
+  const net::Address* address_of(PeerKey peer) const;
   void ban(const net::Address& address);
   // A block of the piece may not have reached the storage (its write was abandoned).
   void note_unwritten(PieceIndex piece) { unwritten_pieces_.insert(piece); }
@@ -202,8 +206,8 @@ class Torrent {
   std::set<PeerKey> starved_;
   std::int32_t half_open_ = 0;
   PeerBook book_;
-  // Pieces that failed their check, by address; see limits::hash_failures_ban_threshold.
-  std::map<net::Address, std::int32_t> failures_by_address_;
+  // Trust points by address (see limits::trust_points_ban_level); absent means zero.
+  std::map<net::Address, std::int32_t> trust_by_address_;
   std::set<PieceIndex> unwritten_pieces_;
   std::int32_t hash_failures_ = 0;
   std::int32_t banned_count_ = 0;

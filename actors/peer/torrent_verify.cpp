@@ -1,11 +1,12 @@
 // Verification: a complete piece is hashed through DiskIo before it counts as ours. On success it
-// is announced (HAVE) to every peer; on failure it is discarded and downloaded again, and the peers
-// that sent it are blamed: banned at once when the culprit is certain, else after
-// limits::hash_failures_ban_threshold failed pieces.
+// is announced (HAVE) to every peer and its senders earn trust; on failure it is discarded and
+// downloaded again, and its senders are blamed: banned at once when the culprit is certain, else
+// they lose trust points until they reach limits::trust_points_ban_level.
 #include "actors/peer/torrent.hpp"
 
 #include "actors/peer/endpoint_conversion.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace swarmlab::peer {
@@ -35,6 +36,9 @@ asio::awaitable<void> Torrent::verify_piece(PieceIndex piece) {
 }
 
 void Torrent::on_piece_passed(PieceIndex piece) {
+  const PieceDownload* download = picker_.download(piece);
+  assert(download != nullptr);
+  credit(download->contributors());
   const HashSuccess success = picker_.on_hash_passed(piece);
   const std::int64_t size_bytes = pieces_.piece_size(piece).value();
   bytes_verified_ += size_bytes;
@@ -44,8 +48,9 @@ void Torrent::on_piece_passed(PieceIndex piece) {
     observer->on_piece_verified(host_.now(), session_.actor_id,
                                 static_cast<std::uint32_t>(piece.value()));
   }
-  // Peers that sent blocks of a failed attempt but none of the good one sent the bad data.
-  if (!success.suspects.empty()) blame(success.suspects, success.suspects.size() == 1);
+  // Peers that sent blocks of a failed attempt but none of the good one sent the bad data. They
+  // lost trust when the attempt failed; a lone suspect is certainly the culprit.
+  if (success.suspects.size() == 1) blame(success.suspects);
   for (auto& [key, connection] : connections_)
     connection->on_piece_verified(piece);
   if (picker_.is_complete()) on_complete();
@@ -65,8 +70,7 @@ void Torrent::on_piece_failed(PieceIndex piece, bool blame_senders) {
     observer->on_hash_failed(host_.now(), session_.actor_id,
                              static_cast<std::uint32_t>(piece.value()), senders);
   }
-  // A lone sender is certainly the culprit; among several, each is counted once per piece.
-  if (blame_senders) blame(failure.contributors, failure.contributors.size() == 1);
+  if (blame_senders) blame(failure.contributors);
   on_blocks_released();
 }
 
@@ -88,16 +92,47 @@ void Torrent::on_complete() {
   set_state(TorrentState::seeding);
 }
 
-void Torrent::blame(std::span<const PeerKey> peers, bool certain) {
+const net::Address* Torrent::address_of(PeerKey peer) const {
+  const auto found = key_addresses_.find(peer);
+  return found == key_addresses_.end() ? nullptr : &found->second;
+}
+
+void Torrent::credit(std::span<const PeerKey> peers) {
   for (const PeerKey key : peers) {
-    const auto found = key_addresses_.find(key);
-    if (found == key_addresses_.end()) continue;
-    std::int32_t& failures = failures_by_address_[found->second];
-    failures += certain ? limits::hash_failures_ban_threshold : 1;
-    if (failures >= limits::hash_failures_ban_threshold && !book_.is_banned(found->second)) {
-      ban(found->second);
+    const net::Address* address = address_of(key);
+    if (address == nullptr) continue;
+    std::int32_t& trust = trust_by_address_[*address];
+    trust = std::min(trust + 1, limits::trust_points_max);
+  }
+}
+
+void Torrent::blame(std::span<const PeerKey> peers) {
+  std::vector<net::Address> senders;
+  for (const PeerKey key : peers) {
+    if (const net::Address* address = address_of(key)) senders.push_back(*address);
+  }
+  std::sort(senders.begin(), senders.end());
+  senders.erase(std::unique(senders.begin(), senders.end()), senders.end());
+  // A banned sender explains the failure; the others are not held to account for it.
+  const bool explained = std::any_of(senders.begin(), senders.end(),
+                                     [&](const net::Address& a) { return book_.is_banned(a); });
+  if (explained || senders.empty()) return;
+  if (senders.size() == 1) {
+    ban(senders.front());
+    return;
+  }
+  // Each loses points; if that takes some to the ban level, the least trusted one is banned and
+  // explains this failure for the others.
+  const net::Address* least_trusted = nullptr;
+  for (const net::Address& address : senders) {
+    std::int32_t& trust = trust_by_address_[address];
+    trust -= limits::trust_points_per_failure;
+    if (least_trusted == nullptr || trust < trust_by_address_[*least_trusted]) {
+      least_trusted = &address;
     }
   }
+  assert(least_trusted != nullptr);
+  if (trust_by_address_[*least_trusted] <= limits::trust_points_ban_level) ban(*least_trusted);
 }
 
 void Torrent::ban(const net::Address& address) {

@@ -40,3 +40,16 @@ TEST(RateMeter, OldTrafficLeavesTheWindow) {
 
 }  // namespace
 }  // namespace swarmlab::peer
+
+namespace swarmlab::peer {
+namespace {
+
+TEST(RateMeter, ClockStartingAtZeroCountsOnlyWhatWasAdded) {
+  // A simulated clock starts at zero: the window must not reach before it.
+  RateMeter meter(net::time_zero + std::chrono::milliseconds(2500));
+  meter.add(net::time_zero + std::chrono::seconds(3), 4000);
+  EXPECT_EQ(meter.rate_bytes_per_second(net::time_zero + std::chrono::milliseconds(3500)), 4000);
+}
+
+}  // namespace
+}  // namespace swarmlab::peer

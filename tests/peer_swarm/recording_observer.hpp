@@ -34,8 +34,9 @@ class RecordingObserver final : public record::Observer {
     verified.insert({self, piece});
   }
   void on_hash_failed(net::TimePoint, record::ActorId self, std::uint32_t piece,
-                      std::span<const protocol::PeerAddress>) override {
+                      std::span<const protocol::PeerAddress> senders) override {
     hash_failures.push_back({self, piece});
+    failed_senders.emplace_back(senders.begin(), senders.end());
   }
   void on_banned(net::TimePoint, record::ActorId self, const protocol::PeerAddress& remote,
                  std::string_view) override {
@@ -61,6 +62,8 @@ class RecordingObserver final : public record::Observer {
   std::vector<Disconnect> disconnects;
   std::set<std::pair<record::ActorId, std::uint32_t>> verified;
   std::vector<std::pair<record::ActorId, std::uint32_t>> hash_failures;
+  // The senders of each failed piece, in the order of hash_failures.
+  std::vector<std::vector<protocol::PeerAddress>> failed_senders;
   std::vector<std::pair<record::ActorId, protocol::PeerAddress>> bans;
   std::map<record::ActorId, net::TimePoint> completed;
   std::map<record::ActorId, std::size_t> blocks_received;
