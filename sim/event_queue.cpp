@@ -120,24 +120,6 @@ void EventQueue::remove_at(std::size_t index) {
   }
 }
 
-std::size_t EventQueue::smallest_child(std::size_t first_child, std::size_t size) const {
-  const Key* key = keys_.data();
-  if (first_child + arity <= size) {
-    // All four children exist: a tournament of conditional moves, no data-dependent branches.
-    // Keys are unique, so there are no ties to break.
-    const std::size_t left =
-        key[first_child + 1] < key[first_child] ? first_child + 1 : first_child;
-    const std::size_t right =
-        key[first_child + 3] < key[first_child + 2] ? first_child + 3 : first_child + 2;
-    return key[right] < key[left] ? right : left;
-  }
-  std::size_t smallest = first_child;
-  for (std::size_t child = first_child + 1; child < size; ++child) {
-    if (key[child] < key[smallest]) smallest = child;
-  }
-  return smallest;
-}
-
 void EventQueue::sift_up(std::size_t index, Key key, Entry entry) {
   while (index > 0) {
     const std::size_t parent = (index - 1) / arity;
