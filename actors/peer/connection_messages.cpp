@@ -7,6 +7,7 @@
 #include "actors/peer/session_limits.hpp"
 #include "actors/peer/torrent.hpp"
 #include "protocol/allowed_fast.hpp"
+#include "protocol/overloaded.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -16,14 +17,7 @@ namespace swarmlab::peer {
 
 namespace wire = protocol::wire;
 
-namespace {
-
-template <class... Handlers>
-struct Overloaded : Handlers... {
-  using Handlers::operator()...;
-};
-
-}  // namespace
+using protocol::Overloaded;
 
 void Connection::send_opening_messages() {
   const Bitfield& have = torrent_.picker_.have();

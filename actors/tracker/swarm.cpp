@@ -8,7 +8,8 @@ Swarm::Swarm(std::uint64_t hash_seed, net::TimePoint created)
     : tables_{PeerTable(hash_seed), PeerTable(net::mix64(hash_seed))}, last_activity_(created) {}
 
 SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool may_add) {
-  assert(announce.address.port != 0);
+  // A stopped peer may announce port 0 (it no longer listens); nobody is stored with port 0.
+  assert(announce.address.port != 0 || announce.event == AnnounceEvent::stopped);
   assert(last_activity_ <= now);
   last_activity_ = now;
   PeerTable& table = tables_[slot(announce.address.family)];

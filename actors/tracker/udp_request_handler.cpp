@@ -56,7 +56,10 @@ void UdpRequestHandler::handle(std::span<const std::uint8_t> packet, const PeerA
   const std::uint64_t connection_id = protocol::read_u64(packet, 0);
   if (connection_ids_.verify(connection_id, sender, now)) {
     const std::uint32_t transaction_id = protocol::read_u32(packet, 12);
-    encode_into(error_response(transaction_id, request.error().code.message()), reply);
+    // A short packet gets a shorter message: the reply never outgrows the request.
+    const std::string message = request.error().code.message();
+    const std::size_t room = packet.size() - udp::error_header_size_bytes;
+    encode_into(error_response(transaction_id, std::string_view(message).substr(0, room)), reply);
   }
 }
 
