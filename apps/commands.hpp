@@ -8,5 +8,7 @@ namespace swarmlab::apps {
 void register_version(CLI::App& app, CommandSet& commands);
 void register_create(CLI::App& app, CommandSet& commands);
 void register_info(CLI::App& app, CommandSet& commands);
+void register_report(CLI::App& app, CommandSet& commands);
+void register_tracker(CLI::App& app, CommandSet& commands);
 
 }  // namespace swarmlab::apps

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   swarmlab::apps::register_version(app, commands);
   swarmlab::apps::register_create(app, commands);
   swarmlab::apps::register_info(app, commands);
+  swarmlab::apps::register_report(app, commands);
+  swarmlab::apps::register_tracker(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -125,10 +125,12 @@ std::uint32_t DecoderLimits::message_length_max() const {
   return static_cast<std::uint32_t>(length);
 }
 
-WireDecoder::WireDecoder(const DecoderLimits& limits, HandshakeExpected handshake)
-    : storage_(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size_default)),
-      buffer_(storage_.get(), buffer_size_default),
+WireDecoder::WireDecoder(const DecoderLimits& limits, HandshakeExpected handshake,
+                         std::size_t buffer_size_bytes)
+    : storage_(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size_bytes)),
+      buffer_(storage_.get(), buffer_size_bytes),
       handshake_pending_(handshake == HandshakeExpected::yes) {
+  assert(buffer_size_bytes >= buffer_size_min);
   set_limits(limits);
 }
 

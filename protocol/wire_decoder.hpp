@@ -88,10 +88,17 @@ struct DecoderLimits {
 
 enum class HandshakeExpected { yes, no };
 
+// The smallest buffer a decoder starts with: one read plus a handshake.
+inline constexpr std::size_t buffer_size_min = read_size_min + handshake_size_bytes;
+
 class WireDecoder {
  public:
+  // The buffer starts at `buffer_size_bytes` and grows when a message needs more (a large
+  // bitfield or extended message). Small buffers keep thousands of simulated connections cheap;
+  // large ones mean fewer socket reads.
   explicit WireDecoder(const DecoderLimits& limits,
-                       HandshakeExpected handshake = HandshakeExpected::yes);
+                       HandshakeExpected handshake = HandshakeExpected::yes,
+                       std::size_t buffer_size_bytes = buffer_size_default);
 
   // New limits apply to messages not yet decoded: after the handshake named the torrent, or once a
   // magnet link's metadata is known.

@@ -1,7 +1,7 @@
 // The observer interface: what actors (peers, trackers, DHT nodes) report about what they do. The
-// SQLite recorder, the invariant checkers of a simulated run and the live status line of the CLI are
-// observers. Every method has an empty default, and actors hold an `Observer*` that may be null, so
-// reporting costs one pointer test when nobody listens.
+// SQLite recorder, the invariant checkers of a simulated run and the live status line of the CLI
+// are observers. Every method has an empty default, and actors hold an `Observer*` that may be
+// null, so reporting costs one pointer test when nobody listens.
 //
 // Terms: `self` is the reporting actor's id (the host id in a simulated world; 0 on real sockets);
 // `remote` is the other end as it appears on the wire. Times are the reporting host's clock.
@@ -12,6 +12,7 @@
 #include "protocol/sha1.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -39,8 +40,10 @@ class Observer {
   virtual ~Observer() = default;
 
   // Connections.
-  virtual void on_connected(TimePoint, ActorId /*self*/, const PeerAddress& /*remote*/, Direction) {}
-  virtual void on_disconnected(TimePoint, ActorId, const PeerAddress&, std::string_view /*reason*/) {}
+  virtual void on_connected(TimePoint, ActorId /*self*/, const PeerAddress& /*remote*/, Direction) {
+  }
+  virtual void on_disconnected(TimePoint, ActorId, const PeerAddress&,
+                               std::string_view /*reason*/) {}
   // `side` chokes (or stops choking) the other.
   virtual void on_choke(TimePoint, ActorId, const PeerAddress&, Side, bool /*choked*/) {}
   // `side` becomes interested (or not) in the other.
@@ -66,6 +69,16 @@ class Observer {
   virtual void on_tracker_request(TimePoint, ActorId /*tracker*/, TrackerRequest,
                                   const PeerAddress& /*from*/, const protocol::InfoHash&,
                                   AnnounceEvent) {}
+
+  // World events, reported by the scenario engine rather than by actors. A host joins the swarm
+  // holding the pieces of `bitfield` (BEP 3 layout: piece 0 is the high bit of byte 0; empty means
+  // none), and leaves it (departure, crash) for `reason`. A restarted host joins again.
+  virtual void on_host_joined(TimePoint, ActorId, std::span<const std::uint8_t> /*bitfield*/) {}
+  virtual void on_host_left(TimePoint, ActorId, std::string_view /*reason*/) {}
+  // A fault injected into the world (partition, link change, tracker outage, ...), naming the host
+  // it concerns when there is one.
+  virtual void on_fault(TimePoint, std::optional<ActorId> /*host*/,
+                        std::string_view /*description*/) {}
 };
 
 }  // namespace swarmlab::record

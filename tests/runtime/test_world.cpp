@@ -15,6 +15,7 @@ struct WorldFactory {
 // Adding a backend to every suite in this folder is one line here.
 constexpr std::array world_factories = {
     WorldFactory{"real", make_real_world},
+    WorldFactory{"sim", make_sim_world},
 };
 
 constexpr auto world_factory_names = [] {

@@ -1,0 +1,166 @@
+#include "actors/peer/storage/file_storage.hpp"
+
+#include "actors/peer/storage/file_io.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/system/errc.hpp>
+
+#include <algorithm>
+#include <cassert>
+#include <vector>
+
+namespace swarmlab::peer::storage {
+namespace {
+
+error_code file_too_short() {
+  // The layout says the file is longer: it was truncated behind our back.
+  return boost::system::errc::make_error_code(boost::system::errc::io_error);
+}
+
+error_code to_error_code(const std::error_code& error) {
+  return error_code(error.value(), boost::system::system_category());
+}
+
+// True when `path` lies strictly below `root` (both lexically normal and absolute).
+bool is_below(const std::filesystem::path& path, const std::filesystem::path& root) {
+  const std::filesystem::path relative = path.lexically_relative(root);
+  return !relative.empty() && *relative.begin() != ".." && *relative.begin() != ".";
+}
+
+}  // namespace
+
+FileStorage::FileStorage(std::shared_ptr<const StorageLayout> layout,
+                         std::filesystem::path save_path, FileStorageOptions options)
+    : Storage(std::move(layout)), files_(options.open_files) {
+  std::error_code error;
+  save_path_ = std::filesystem::absolute(save_path, error).lexically_normal();
+  if (error) save_path_ = save_path.lexically_normal();
+  assert(!save_path_.empty());
+}
+
+std::filesystem::path FileStorage::file_path(std::size_t index) const {
+  assert(index < layout().files.size());
+  std::filesystem::path path = save_path_ / layout().name;
+  for (const std::string& component : layout().files[index].path) {
+    path /= component;
+  }
+  // The metainfo layer rejects unsafe paths; a path that escapes the save path here is a bug.
+  assert(is_below(path.lexically_normal(), save_path_));
+  return path;
+}
+
+Result<void> FileStorage::write(const BlockRef& block, std::span<const std::uint8_t> data,
+                                Taint /*taint: the bytes themselves carry any corruption*/) {
+  assert_block(block, data.size());
+  const StorageLayout& map = layout();
+  const std::uint64_t offset = map.piece_offset_bytes(block.piece) + block.offset_bytes;
+  Result<void> result;
+  for_each_slice(map, offset, block.length_bytes, [&](const FileSlice& slice) {
+    const FileEntry& file = map.files[slice.file_index];
+    if (!result || file.is_padding) return;
+    auto handle =
+        files_.open_for_write(slice.file_index, file_path(slice.file_index), file.length_bytes);
+    if (!handle) {
+      result = handle.error();
+      return;
+    }
+    result =
+        write_fully((*handle)->fd(), data.subspan(slice.range_offset_bytes, slice.length_bytes),
+                    slice.file_offset_bytes);
+  });
+  written_.store(true, std::memory_order_relaxed);
+  return result;
+}
+
+Result<void> FileStorage::read(const BlockRef& block, std::span<std::uint8_t> out) {
+  assert_block(block, out.size());
+  return read_range(layout().piece_offset_bytes(block.piece) + block.offset_bytes, out);
+}
+
+Result<void> FileStorage::read_range(std::uint64_t offset_bytes, std::span<std::uint8_t> out) {
+  const StorageLayout& map = layout();
+  Result<void> result;
+  for_each_slice(map, offset_bytes, out.size(), [&](const FileSlice& slice) {
+    const FileEntry& file = map.files[slice.file_index];
+    if (!result) return;
+    const auto target = out.subspan(slice.range_offset_bytes, slice.length_bytes);
+    if (file.is_padding) {
+      std::fill(target.begin(), target.end(), std::uint8_t{0});
+      return;
+    }
+    auto handle = files_.open_for_read(slice.file_index, file_path(slice.file_index));
+    if (!handle) {
+      result = handle.error();
+      return;
+    }
+    auto count = read_fully((*handle)->fd(), target, slice.file_offset_bytes);
+    if (!count) {
+      result = count.error();
+    } else if (*count != target.size()) {
+      result = file_too_short();
+    }
+  });
+  return result;
+}
+
+Result<Sha1Digest> FileStorage::hash_piece(PieceIndex piece) {
+  const std::uint64_t offset = layout().piece_offset_bytes(piece);
+  const std::uint32_t size = layout().piece_size_bytes(piece);
+  std::vector<std::uint8_t> chunk(std::min<std::size_t>(size, hash_chunk_size_bytes));
+  protocol::Sha1Hasher hasher;
+  for (std::uint32_t done = 0; done < size;) {
+    const auto length =
+        static_cast<std::uint32_t>(std::min<std::size_t>(size - done, chunk.size()));
+    const auto part = std::span(chunk).first(length);
+    if (auto result = read_range(offset + done, part); !result) return result.error();
+    hasher.update(part);
+    done += length;
+  }
+  return hasher.finish();
+}
+
+bool FileStorage::piece_files_present(PieceIndex piece) const {
+  const StorageLayout& map = layout();
+  bool present = true;
+  for_each_slice(map, map.piece_offset_bytes(piece), map.piece_size_bytes(piece),
+                 [&](const FileSlice& slice) {
+                   if (!present || map.files[slice.file_index].is_padding) return;
+                   std::error_code error;
+                   const auto size = std::filesystem::file_size(file_path(slice.file_index), error);
+                   present = !error && size >= slice.file_offset_bytes + slice.length_bytes;
+                 });
+  return present;
+}
+
+Result<bool> FileStorage::check_piece(PieceIndex piece) {
+  assert(piece < layout().piece_count());
+  if (!piece_files_present(piece)) return false;
+  return verify_piece(piece);
+}
+
+Result<void> FileStorage::flush() {
+  if (written_.load(std::memory_order_relaxed)) {
+    if (auto created = create_empty_files(); !created) return created;
+  }
+  return files_.sync_all();
+}
+
+Result<void> FileStorage::create_empty_files() {
+  const StorageLayout& map = layout();
+  for (std::size_t index = 0; index < map.files.size(); ++index) {
+    const FileEntry& file = map.files[index];
+    if (file.length_bytes != 0 || file.is_padding) continue;
+    const std::filesystem::path path = file_path(index);
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error) return to_error_code(error);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return last_system_error();
+    ::close(fd);
+  }
+  return {};
+}
+
+}  // namespace swarmlab::peer::storage

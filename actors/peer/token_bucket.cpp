@@ -1,0 +1,55 @@
+#include "actors/peer/token_bucket.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace swarmlab::peer {
+namespace {
+
+constexpr std::int64_t nanoseconds_per_second = 1'000'000'000;
+__extension__ using Int128 = __int128;
+
+}  // namespace
+
+TokenBucket::TokenBucket(std::int64_t rate_bytes_per_second, std::int64_t burst_bytes,
+                         net::TimePoint now)
+    : rate_(rate_bytes_per_second), burst_(burst_bytes), tokens_(burst_bytes), updated_at_(now) {
+  assert(rate_bytes_per_second >= 0);
+  assert(burst_bytes > 0);
+}
+
+void TokenBucket::refill(net::TimePoint now) {
+  assert(now >= updated_at_);
+  const std::int64_t elapsed_ns = (now - updated_at_).count();
+  updated_at_ = now;
+  if (rate_ == 0) return;
+  const Int128 accrued = static_cast<Int128>(elapsed_ns) * rate_ + carry_;
+  const Int128 whole = accrued / nanoseconds_per_second;
+  carry_ = static_cast<std::int64_t>(accrued % nanoseconds_per_second);
+  tokens_ = static_cast<std::int64_t>(std::min<Int128>(Int128{tokens_} + whole, Int128{burst_}));
+  if (tokens_ == burst_) carry_ = 0;
+  assert(carry_ >= 0 && carry_ < nanoseconds_per_second);
+}
+
+net::Duration TokenBucket::take(net::TimePoint now, std::int64_t bytes) {
+  assert(bytes >= 0);
+  refill(now);
+  if (rate_ == 0) return net::Duration{0};
+  tokens_ -= bytes;
+  if (tokens_ >= 0) return net::Duration{0};
+  // The debt is paid back at `rate`; round up so the caller never starts early.
+  const Int128 debt_ns = static_cast<Int128>(-tokens_) * nanoseconds_per_second - carry_;
+  const Int128 wait_ns = (debt_ns + rate_ - 1) / rate_;
+  assert(wait_ns >= 0);
+  return net::Duration(static_cast<std::int64_t>(wait_ns));
+}
+
+void TokenBucket::set_rate(std::int64_t rate_bytes_per_second, net::TimePoint now) {
+  assert(rate_bytes_per_second >= 0);
+  refill(now);
+  rate_ = rate_bytes_per_second;
+  carry_ = 0;
+  if (rate_ == 0) tokens_ = burst_;
+}
+
+}  // namespace swarmlab::peer

@@ -1,0 +1,104 @@
+#include "actors/tracker/swarm.hpp"
+
+#include <cassert>
+
+namespace swarmlab::tracker {
+
+Swarm::Swarm(std::uint64_t hash_seed, net::TimePoint created)
+    : tables_{PeerTable(hash_seed), PeerTable(net::mix64(hash_seed))}, last_activity_(created) {}
+
+SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool may_add) {
+  // A stopped peer may announce port 0 (it no longer listens); nobody is stored with port 0.
+  assert(announce.address.port != 0 || announce.event == AnnounceEvent::stopped);
+  assert(last_activity_ <= now);
+  last_activity_ = now;
+  PeerTable& table = tables_[slot(announce.address.family)];
+  if (announce.event == AnnounceEvent::stopped) return stop(table, announce);
+  if (const auto index = table.find_by_peer_id(announce.peer_id)) {
+    return update_known(table, *index, announce, now);
+  }
+  const bool completes = announce.event == AnnounceEvent::completed;
+  if (const auto index = table.find_by_address(announce.address)) {
+    // The client restarted on the same address and port with a new peer id.
+    const bool was_seeder = table.at(*index).seeder;
+    table.change_peer_id(*index, announce.peer_id);
+    table.refresh(*index, now, announce.seeder, announce.key);
+    if (completes && !was_seeder) ++completed_;
+    return SwarmUpdate::refreshed;
+  }
+  if (!may_add) return SwarmUpdate::swarm_full;
+  table.insert(StoredPeer{.address = announce.address,
+                          .peer_id = announce.peer_id,
+                          .last_seen = now,
+                          .key = announce.key,
+                          .seeder = announce.seeder});
+  if (completes) ++completed_;
+  return SwarmUpdate::added;
+}
+
+SwarmUpdate Swarm::stop(PeerTable& table, const PeerAnnounce& announce) {
+  bool removed = false;
+  if (const auto index = table.find_by_peer_id(announce.peer_id)) {
+    const StoredPeer& peer = table.at(*index);
+    const bool proven = peer.address == announce.address || !peer.key || peer.key == announce.key;
+    if (proven) {
+      table.remove(*index);
+      removed = true;
+    }
+  }
+  // Whatever sits on the requester's own address goes too: that address is leaving.
+  if (const auto index = table.find_by_address(announce.address)) {
+    table.remove(*index);
+    removed = true;
+  }
+  return removed ? SwarmUpdate::removed : SwarmUpdate::absent;
+}
+
+SwarmUpdate Swarm::update_known(PeerTable& table, PeerTable::Index index,
+                                const PeerAnnounce& announce, net::TimePoint now) {
+  const StoredPeer& peer = table.at(index);
+  assert(peer.peer_id == announce.peer_id);
+  const bool was_seeder = peer.seeder;
+  if (peer.address != announce.address) {
+    const bool proven = !peer.key || peer.key == announce.key;
+    if (!proven) return SwarmUpdate::peer_id_taken;
+    // The address moved. Whatever else sat on the new address is gone from there.
+    if (const auto other = table.find_by_address(announce.address)) {
+      table.remove(*other);
+      // Removal may have moved our peer into the freed slot.
+      index = *table.find_by_peer_id(announce.peer_id);
+    }
+    table.change_address(index, announce.address);
+  }
+  table.refresh(index, now, announce.seeder, announce.key);
+  if (announce.event == AnnounceEvent::completed && !was_seeder) ++completed_;
+  assert(table.at(index).address == announce.address);
+  return SwarmUpdate::refreshed;
+}
+
+void Swarm::sample(std::size_t count, const Requester& requester, FamilyPolicy policy,
+                   net::TimePoint live_since, net::Rng& rng, std::vector<ListedPeer>& out) const {
+  const std::size_t start = out.size();
+  const std::size_t own = slot(requester.address.family);
+  tables_[own].sample(count, requester, live_since, rng, out);
+  assert(out.size() - start <= count);
+  if (policy == FamilyPolicy::same_then_other) {
+    const std::size_t listed = out.size() - start;
+    if (listed < count) tables_[1 - own].sample(count - listed, requester, live_since, rng, out);
+  }
+  assert(out.size() - start <= count);
+}
+
+std::size_t Swarm::expire(net::TimePoint cutoff) {
+  const std::size_t removed = tables_[0].expire(cutoff) + tables_[1].expire(cutoff);
+  assert(removed <= peer_count() + removed);
+  return removed;
+}
+
+SwarmCounts Swarm::counts() const {
+  return SwarmCounts{.seeders = tables_[0].seeder_count() + tables_[1].seeder_count(),
+                     .leechers = tables_[0].leecher_count() + tables_[1].leecher_count(),
+                     .completed = completed_};
+}
+
+}  // namespace swarmlab::tracker

@@ -1,0 +1,83 @@
+#include "actors/tracker/udp_front_end.hpp"
+
+#include "actors/tracker/peer_endpoint.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <array>
+#include <cassert>
+#include <chrono>
+
+namespace swarmlab::tracker {
+namespace {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using namespace std::chrono_literals;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// Receive errors other than cancellation (an ICMP "port unreachable" reported on a later receive,
+// say) are passed over; after this many in a row, the loop pauses before receiving again.
+constexpr int receive_errors_in_a_row_max = 64;
+constexpr net::Duration receive_error_pause = 100ms;
+
+}  // namespace
+
+UdpFrontEnd::UdpFrontEnd(net::Host& host, TrackerCore& core)
+    : host_(host), handler_(core, host.rng()) {}
+
+void UdpFrontEnd::add_socket(net::Datagram socket) {
+  assert(sockets_.size() < 2);
+  sockets_.push_back(std::move(socket));
+}
+
+std::vector<net::Endpoint> UdpFrontEnd::endpoints() const {
+  std::vector<net::Endpoint> endpoints;
+  for (const net::Datagram& socket : sockets_)
+    endpoints.push_back(socket.local_endpoint());
+  return endpoints;
+}
+
+asio::awaitable<void> UdpFrontEnd::run() {
+  if (sockets_.empty()) {
+    net::Timer forever = host_.make_timer();
+    forever.expires_at(net::time_max);
+    co_await forever.async_wait(asio::use_awaitable);
+  } else if (sockets_.size() == 1) {
+    co_await serve(sockets_[0]);
+  } else {
+    co_await (serve(sockets_[0]) || serve(sockets_[1]));
+  }
+}
+
+asio::awaitable<void> UdpFrontEnd::serve(net::Datagram& socket) {
+  std::array<std::uint8_t, limits::udp_request_size_max + 1> packet{};
+  std::vector<std::uint8_t> reply;
+  reply.reserve(limits::udp_reply_size_max);
+  int errors_in_a_row = 0;
+  // Ends when cancelled or when the socket is closed: serving is what the loop is for.
+  while (true) {
+    net::Endpoint sender;
+    const auto [receive_error, size] =
+        co_await socket.async_receive_from(asio::buffer(packet), sender, use_tuple);
+    if (receive_error == asio::error::operation_aborted) co_return;
+    if (receive_error) {
+      if (++errors_in_a_row >= receive_errors_in_a_row_max) {
+        errors_in_a_row = 0;
+        co_await host_.sleep(receive_error_pause);
+      }
+      continue;
+    }
+    errors_in_a_row = 0;
+    assert(size <= packet.size());
+    handler_.handle(std::span(packet.data(), size), to_peer_address(sender), host_.now(), reply);
+    if (reply.empty()) continue;
+    // A reply that cannot be sent is lost like any datagram; the client will ask again.
+    co_await socket.async_send_to(asio::buffer(reply), sender, use_tuple);
+  }
+}
+
+}  // namespace swarmlab::tracker

@@ -1,0 +1,79 @@
+// One outstanding asynchronous operation: its type-erased handler, wired to the handler's
+// per-operation cancellation slot.
+//
+// Asio's rule for cancellation handlers applies: the handler installed in the slot is cleared when
+// the operation completes normally (take()), but not from inside the cancellation itself
+// (take_cancelled(): clearing a slot from within its own emit would destroy the running handler);
+// there the awaiting coroutine clears it when it resumes. The handler is held in std::optional and
+// never move-assigned (any_completion_handler's move assignment recurses in Boost 1.81).
+#pragma once
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/cancellation_type.hpp>
+
+#include <cassert>
+#include <optional>
+#include <utility>
+
+namespace swarmlab::sim {
+
+template <class Signature>
+class Pending {
+ public:
+  using Handler = boost::asio::any_completion_handler<Signature>;
+
+  Pending() = default;
+  Pending(const Pending&) = delete;
+  Pending& operator=(const Pending&) = delete;
+  // The owner completes or takes its handler before it goes away.
+  ~Pending() { assert(!active()); }
+
+  bool active() const { return handler_.has_value(); }
+
+  // Stores `handler`; `on_cancel()` runs if its slot is emitted with terminal, partial or total
+  // cancellation while the operation is outstanding.
+  template <class OnCancel>
+  void start(Handler handler, OnCancel on_cancel) {
+    assert(!active());
+    assert(handler);
+    auto slot = boost::asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected()) slot.template emplace<Filter<OnCancel>>(std::move(on_cancel));
+    handler_.emplace(std::move(handler));
+  }
+
+  // Takes the handler out to complete it normally (or to destroy it at teardown).
+  Handler take() {
+    assert(active());
+    Handler handler(std::move(*handler_));
+    handler_.reset();
+    auto slot = boost::asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected()) slot.clear();
+    return handler;
+  }
+
+  // Takes the handler out from inside its cancellation handler.
+  Handler take_cancelled() {
+    assert(active());
+    Handler handler(std::move(*handler_));
+    handler_.reset();
+    return handler;
+  }
+
+ private:
+  template <class OnCancel>
+  struct Filter {
+    OnCancel on_cancel;
+    void operator()(boost::asio::cancellation_type_t type) {
+      using boost::asio::cancellation_type;
+      if ((type & (cancellation_type::terminal | cancellation_type::partial |
+                   cancellation_type::total)) != cancellation_type::none) {
+        on_cancel();
+      }
+    }
+  };
+
+  std::optional<Handler> handler_;
+};
+
+}  // namespace swarmlab::sim
