@@ -32,12 +32,13 @@ boost::asio::awaitable<TrackerReply> http_announce(net::Host& host, const Tracke
                                                    const net::Endpoint& endpoint,
                                                    const tracker_http::AnnounceRequest& request,
                                                    net::Duration timeout) {
-  HttpGetResponse response =
-      co_await http_get(host, {.endpoint = endpoint,
-                               .host = url.authority(),
-                               .target = tracker_http::build_announce_url(url.target, request),
-                               .timeout = timeout,
-                               .body_size_max = tracker_client_limits::http_response_size_max});
+  // A named request: GCC 12 mishandles braced temporaries passed to a coroutine.
+  const HttpGetRequest get{.endpoint = endpoint,
+                           .host = url.authority(),
+                           .target = tracker_http::build_announce_url(url.target, request),
+                           .timeout = timeout,
+                           .body_size_max = tracker_client_limits::http_response_size_max};
+  HttpGetResponse response = co_await http_get(host, get);
   if (!response.error.empty()) co_return TrackerReply::failure(std::move(response.error));
   if (response.status != 200)
     co_return TrackerReply::failure("HTTP status " + std::to_string(response.status));

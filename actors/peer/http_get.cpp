@@ -58,7 +58,7 @@ asio::awaitable<HttpGetResponse> exchange(net::Host& host, const HttpGetRequest&
 
 }  // namespace
 
-asio::awaitable<HttpGetResponse> http_get(net::Host& host, HttpGetRequest request) {
+asio::awaitable<HttpGetResponse> http_get(net::Host& host, const HttpGetRequest& request) {
   net::Timer timer = host.make_timer();
   timer.expires_at(host.now() + request.timeout);
   auto outcome = co_await (exchange(host, request) || timer.async_wait(use_tuple));

@@ -36,6 +36,7 @@ struct HttpGetResponse {
   std::vector<std::uint8_t> body{};
 };
 
-boost::asio::awaitable<HttpGetResponse> http_get(net::Host& host, HttpGetRequest request);
+// `request` must stay alive until the returned awaitable completes.
+boost::asio::awaitable<HttpGetResponse> http_get(net::Host& host, const HttpGetRequest& request);
 
 }  // namespace swarmlab::peer

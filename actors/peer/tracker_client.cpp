@@ -255,9 +255,10 @@ asio::awaitable<TrackerReply> TrackerClient::request(const std::string& url, Ann
       .num_want = static_cast<std::int32_t>(std::min<std::uint32_t>(options_.numwant, 0x7fffffff)),
       .port = torrent_.listen_port(),
       .options = {}};
+  const UdpRetransmission retransmission{.timeout_base = options_.udp_timeout_base,
+                                         .retransmissions_max = options_.udp_retransmissions_max};
   co_return co_await udp_announce(host_, endpoint, std::move(announce), udp_connection_ids_,
-                                  {.timeout_base = options_.udp_timeout_base,
-                                   .retransmissions_max = options_.udp_retransmissions_max});
+                                  retransmission);
 }
 
 void TrackerClient::note(const AnnounceOutcome& outcome) {
