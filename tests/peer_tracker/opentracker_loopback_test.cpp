@@ -131,16 +131,29 @@ class TrackedPair {
   std::vector<std::unique_ptr<peer::TrackerClient>> clients_;
 };
 
+std::string describe(const peer::TrackerClient& client) {
+  if (!client.last_outcome()) return "no announce";
+  const peer::AnnounceOutcome& outcome = *client.last_outcome();
+  return outcome.tracker_url +
+         (outcome.succeeded ? " answered with " + std::to_string(outcome.peer_count) + " peers"
+                            : " failed: " + outcome.error);
+}
+
 void expect_transfer_through_opentracker(bool udp) {
   if (!std::filesystem::exists(opentracker_path)) GTEST_SKIP() << "opentracker is not installed";
   const protocol::InfoHash info_hash = protocol::sha1(std::string_view("opentracker pair"));
   const test::TempDir directory;
   test::write_file(directory / "whitelist", hex(info_hash) + "\n");
+  // Run as root it reads the list as the unprivileged user it switches to.
+  std::filesystem::permissions(
+      directory.path(), std::filesystem::perms::others_read | std::filesystem::perms::others_exec,
+      std::filesystem::perm_options::add);
   const std::uint16_t port = free_port();
   ASSERT_NE(port, 0);
+  // Run as root it chroots to -d before reading the whitelist: "/" keeps the path valid.
   test::BackgroundProcess tracker({opentracker_path, "-i", "127.0.0.1", "-p", std::to_string(port),
-                                   "-P", std::to_string(port), "-d", directory.path().string(),
-                                   "-w", (directory / "whitelist").string()});
+                                   "-P", std::to_string(port), "-d", "/", "-w",
+                                   (directory / "whitelist").string()});
   ASSERT_TRUE(tracker.started());
   const auto deadline = std::chrono::steady_clock::now() + tracker_start_timeout;
   while (!accepts_connections(port) && std::chrono::steady_clock::now() < deadline)
@@ -154,7 +167,8 @@ void expect_transfer_through_opentracker(bool udp) {
     const bool completed = pair.world().run_until(
         [&] { return pair.torrent(1).is_complete(); },
         std::chrono::duration_cast<std::chrono::milliseconds>(transfer_timeout));
-    EXPECT_TRUE(completed) << tracker.errors();
+    EXPECT_TRUE(completed) << tracker.errors() << describe(pair.client(0)) << "; "
+                           << describe(pair.client(1));
     for (std::size_t index = 0; index < 2; ++index) {
       ASSERT_TRUE(pair.client(index).last_success().has_value())
           << (pair.client(index).last_outcome() ? pair.client(index).last_outcome()->error : "");
