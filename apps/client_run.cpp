@@ -54,6 +54,7 @@ class ClientRun {
         host_(host),
         peer_(peer),
         terminal_(::isatty(STDOUT_FILENO) != 0),
+        peers_(options.peers),
         wake_timer_(host.make_timer()) {}
 
   asio::awaitable<void> run(TorrentInput input);
@@ -76,6 +77,8 @@ class ClientRun {
   net::RealHost& host_;
   peer::Peer& peer_;
   bool terminal_;
+  // Where to find peers: --peer, and a magnet link's x.pe.
+  std::vector<protocol::PeerAddress> peers_;
   net::Timer wake_timer_;
   bool stop_requested_ = false;
   bool status_line_open_ = false;
@@ -119,6 +122,8 @@ asio::awaitable<std::optional<protocol::Metainfo>> ClientRun::fetch_metadata(
     exit_code_ = 1;
     co_return std::nullopt;
   }
+  // The same peers serve the data once the torrent exists.
+  peers_ = peers;
   fetch_.emplace(host_, *link.info_hash, peer_.peer_id());
   fetch_->add_peers(peers);
   fmt::print("fetching metadata from {} peer(s)\n", peers.size());
@@ -161,7 +166,7 @@ peer::Torrent* ClientRun::add_torrent(const protocol::Metainfo& metainfo) {
     torrent.extensions().add(std::make_unique<peer::PexExtension>(torrent, host_));
   }
   torrent.add_state_listener([this](peer::TorrentState) { wake_timer_.cancel(); });
-  torrent.add_peers(options_.peers);
+  torrent.add_peers(peers_);
   fmt::print("torrent: {}\ninfo-hash: {}\nsave path: {}\n", metainfo.name,
              protocol::to_hex(metainfo.info_hash), options_.save_path.string());
   std::fflush(stdout);
@@ -331,15 +336,22 @@ int run_client(TorrentInput input, const ClientOptions& options) {
   };
   arm_signals();
   std::exception_ptr failure;
-  host.spawn(run.run(std::move(input)), [&](std::exception_ptr ended) {
-    if (ended && !net::is_cancellation(ended)) failure = ended;
+  bool ended = false;
+  host.spawn(run.run(std::move(input)), [&](std::exception_ptr exit_failure) {
+    if (exit_failure && !net::is_cancellation(exit_failure)) failure = exit_failure;
+    ended = true;
     asio::post(io_context, [&] {
       peer.stop();
       host.cancel_tasks();
       signals.cancel();
     });
   });
-  io_context.run();
+  // Until the command's task and then every task of the host have ended. Outstanding work that
+  // belongs to no task (an abandoned disk operation's bookkeeping) must not keep the process up.
+  while (!io_context.stopped() && !(ended && host.task_count() == 0)) {
+    io_context.run_for(drain_poll_interval);
+  }
+  io_context.poll();
   if (failure) std::rethrow_exception(failure);
   return run.exit_code();
 }
