@@ -33,6 +33,9 @@ def make_session(bind_address):
         "enable_upnp": False,
         "enable_natpmp": False,
         "allow_multiple_connections_per_ip": True,
+        # TCP only: libtorrent would try uTP first and wait for it to time out.
+        "enable_outgoing_utp": False,
+        "enable_incoming_utp": False,
         "alert_mask": lt.alert.category_t.error_notification,
     })
 
