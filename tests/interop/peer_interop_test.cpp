@@ -15,10 +15,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace swarmlab::peer_interop {
 namespace {
@@ -226,6 +229,111 @@ TEST(PeerInterop, InterruptedDownloadResumes) {
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
   EXPECT_EQ(second.out.find("checked: 0 of"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("checked: "), std::string::npos) << second.out;
+  expect_same_content(dir / "seed", dir / "down");
+}
+
+// Two network namespaces joined by a veth pair (10.214.N.1/30 and 10.214.N.2/30), for clients
+// that ignore loopback peers; removed on destruction. `problem()` says why they could not be made.
+class NamespacePair {
+ public:
+  NamespacePair() {
+    const std::string tag = std::to_string(::getpid() % 100000);
+    const std::string subnet = "10.214." + std::to_string(::getpid() % 250) + ".";
+    names_ = {"swl-peer-a-" + tag, "swl-peer-b-" + tag};
+    addresses_ = {subnet + "1", subnet + "2"};
+    const std::string link_a = "swlpa" + tag;
+    const std::string link_b = "swlpb" + tag;
+    const std::vector<std::vector<std::string>> steps = {
+        {"ip", "netns", "add", names_[0]},
+        {"ip", "netns", "add", names_[1]},
+        {"ip", "link", "add", link_a, "type", "veth", "peer", "name", link_b},
+        {"ip", "link", "set", link_a, "netns", names_[0]},
+        {"ip", "link", "set", link_b, "netns", names_[1]},
+        {"ip", "-n", names_[0], "addr", "add", addresses_[0] + "/30", "dev", link_a},
+        {"ip", "-n", names_[1], "addr", "add", addresses_[1] + "/30", "dev", link_b},
+        {"ip", "-n", names_[0], "link", "set", link_a, "up"},
+        {"ip", "-n", names_[1], "link", "set", link_b, "up"},
+        {"ip", "-n", names_[0], "link", "set", "lo", "up"},
+        {"ip", "-n", names_[1], "link", "set", "lo", "up"},
+    };
+    created_ = true;
+    for (const auto& step : steps) {
+      const auto result = run_process(step);
+      if (result.exit_code != 0) {
+        problem_ = "`" + step[0] + " " + step[1] + " " + step[2] + " ...` failed: " + result.err;
+        return;
+      }
+    }
+  }
+  ~NamespacePair() {
+    if (!created_) return;
+    // Deleting a namespace deletes the veth end inside it, and with it the pair.
+    for (const std::string& name : names_)
+      run_process({"ip", "netns", "del", name});
+  }
+  NamespacePair(const NamespacePair&) = delete;
+  NamespacePair& operator=(const NamespacePair&) = delete;
+
+  const std::string& problem() const { return problem_; }
+  std::vector<std::string> exec_in(int side) const { return {"ip", "netns", "exec", names_[side]}; }
+  const std::string& address(int side) const { return addresses_[side]; }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::string> addresses_;
+  bool created_ = false;
+  std::string problem_;
+};
+
+void write_transmission_settings(const std::filesystem::path& config_dir,
+                                 const std::string& bind_address) {
+  // No uTP (Transmission waits a minute for it before TCP), no DHT, LPD, PEX or port mapping.
+  test::write_file(config_dir / "settings.json",
+                   "{\n  \"dht-enabled\": false,\n  \"utp-enabled\": false,\n"
+                   "  \"lpd-enabled\": false,\n  \"pex-enabled\": false,\n"
+                   "  \"port-forwarding-enabled\": false,\n  \"rpc-enabled\": false,\n"
+                   "  \"bind-address-ipv4\": \"" +
+                       bind_address + "\"\n}\n");
+}
+
+// transmission-cli seeds in one namespace (it verifies the data first), swarmlab downloads from
+// it in the other.
+TEST(PeerInterop, SwarmlabDownloadsFromTransmissionInNamespaces) {
+  if (!program_exists("transmission-cli")) GTEST_SKIP() << "transmission-cli is not installed";
+  if (!program_exists("ip")) GTEST_SKIP() << "iproute2 is not installed";
+  if (::geteuid() != 0) GTEST_SKIP() << "network namespaces need root";
+  const NamespacePair namespaces;
+  if (!namespaces.problem().empty()) {
+    GTEST_SKIP() << "cannot make network namespaces here: " << namespaces.problem();
+  }
+  const TempDir dir;
+  make_torrent(dir);
+  write_transmission_settings(dir / "transmission-config", namespaces.address(1));
+  const std::string transmission_port = "51413";
+  std::vector<std::string> command = namespaces.exec_in(1);
+  command.insert(command.end(),
+                 {"timeout", client_time_limit_seconds, "transmission-cli", "-g",
+                  (dir / "transmission-config").string(), "-w", (dir / "seed").string(), "-p",
+                  transmission_port, "-v", (dir / "album.torrent").string()});
+  BackgroundProcess seeder(command);
+  ASSERT_TRUE(seeder.started());
+  // Wait until it accepts connections (bounded); swarmlab also retries on its own.
+  const std::string peer = namespaces.address(1) + ":" + transmission_port;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::vector<std::string> probe = namespaces.exec_in(0);
+    probe.insert(
+        probe.end(),
+        {"bash", "-c", "echo > /dev/tcp/" + namespaces.address(1) + "/" + transmission_port});
+    if (run_process(probe).exit_code == 0) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  std::vector<std::string> download = namespaces.exec_in(0);
+  const auto swarmlab = swarmlab_download((dir / "album.torrent").string(), dir / "down", peer);
+  download.insert(download.end(), swarmlab.begin(), swarmlab.end());
+  // Bind to the namespace's own address rather than loopback.
+  std::replace(download.begin(), download.end(), std::string(loopback), namespaces.address(0));
+  const auto result = run_process(download);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err << seeder.output() << seeder.errors();
   expect_same_content(dir / "seed", dir / "down");
 }
 
