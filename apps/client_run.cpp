@@ -15,6 +15,7 @@
 #include "actors/peer/storage/file_storage.hpp"
 #include "actors/peer/storage/thread_pool_disk_io.hpp"
 #include "actors/peer/torrent_layout.hpp"
+#include "actors/peer/tracker_client.hpp"
 #include "apps/file_io.hpp"
 #include "apps/status_line.hpp"
 #include "net/real_host.hpp"
@@ -24,6 +25,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -73,6 +75,8 @@ class ClientRun {
   void print_status(const std::string& line);
   void end_status_line();
 
+  void start_tracker_client(peer::Torrent& torrent, const protocol::Metainfo& metainfo);
+
   const ClientOptions& options_;
   net::RealHost& host_;
   peer::Peer& peer_;
@@ -84,7 +88,10 @@ class ClientRun {
   bool status_line_open_ = false;
   int exit_code_ = 0;
   std::optional<peer::MetadataFetch> fetch_;
+  // A magnet link's trackers (tr), each its own tier.
+  peer::TrackerClient::Tiers magnet_trackers_;
   peer::Torrent* torrent_ = nullptr;
+  std::optional<peer::TrackerClient> tracker_;
 };
 
 asio::awaitable<void> ClientRun::run(TorrentInput input) {
@@ -124,6 +131,8 @@ asio::awaitable<std::optional<protocol::Metainfo>> ClientRun::fetch_metadata(
   }
   // The same peers serve the data once the torrent exists.
   peers_ = peers;
+  for (const std::string& url : link.trackers)
+    magnet_trackers_.push_back({url});
   fetch_.emplace(host_, *link.info_hash, peer_.peer_id());
   fetch_->add_peers(peers);
   fmt::print("fetching metadata from {} peer(s)\n", peers.size());
@@ -167,10 +176,39 @@ peer::Torrent* ClientRun::add_torrent(const protocol::Metainfo& metainfo) {
   }
   torrent.add_state_listener([this](peer::TorrentState) { wake_timer_.cancel(); });
   torrent.add_peers(peers_);
+  start_tracker_client(torrent, metainfo);
   fmt::print("torrent: {}\ninfo-hash: {}\nsave path: {}\n", metainfo.name,
              protocol::to_hex(metainfo.info_hash), options_.save_path.string());
   std::fflush(stdout);
   return &torrent;
+}
+
+// Resolves tracker host names with the system's resolver, on the host's io_context.
+peer::HostResolver system_resolver(net::RealHost& host) {
+  return [&host](std::string name) -> asio::awaitable<net::Result<std::vector<net::Address>>> {
+    asio::ip::tcp::resolver resolver(host.get_executor());
+    auto [error, results] =
+        co_await resolver.async_resolve(name, "", asio::as_tuple(asio::use_awaitable));
+    if (error) co_return error;
+    std::vector<net::Address> addresses;
+    for (const auto& entry : results)
+      addresses.push_back(entry.endpoint().address());
+    co_return addresses;
+  };
+}
+
+void ClientRun::start_tracker_client(peer::Torrent& torrent, const protocol::Metainfo& metainfo) {
+  peer::TrackerClient::Tiers tiers = metainfo.tracker_tiers;
+  tiers.insert(tiers.end(), magnet_trackers_.begin(), magnet_trackers_.end());
+  if (tiers.empty()) return;
+  peer::TrackerClientOptions tracker_options;
+  tracker_options.resolver = system_resolver(host_);
+  std::size_t url_count = 0;
+  for (const auto& tier : tiers)
+    url_count += tier.size();
+  tracker_.emplace(torrent, std::move(tiers), std::move(tracker_options));
+  tracker_->start();
+  fmt::print("trackers: {}\n", url_count);
 }
 
 asio::awaitable<void> ClientRun::watch(peer::Torrent& torrent) {
@@ -217,6 +255,12 @@ asio::awaitable<void> ClientRun::shut_down(peer::Torrent& torrent) {
   const net::TimePoint drain_deadline = host_.now() + connection_drain_max;
   while (torrent.connection_count() > 0 && host_.now() < drain_deadline) {
     co_await sleep_until_woken(drain_poll_interval);
+  }
+  if (tracker_) {
+    // The `stopped` announce is bounded by the client's own timeout.
+    tracker_->stop();
+    while (tracker_->running())
+      co_await sleep_until_woken(drain_poll_interval);
   }
   const auto flushed = co_await torrent.disk().flush();
   end_status_line();
