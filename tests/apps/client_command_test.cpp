@@ -112,5 +112,35 @@ TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
 
+// Seed and download find each other only through `swarmlab tracker`.
+TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
+  TempDir dir;
+  test::BackgroundProcess tracker({"timeout", "60", SWARMLAB_EXECUTABLE, "tracker", "--bind",
+                                   "127.0.0.1", "--http-port", "0", "--no-udp", "--interval", "2",
+                                   "--min-interval", "1"});
+  const auto http_port = tracker.wait_for("http-port: ", 20s);
+  ASSERT_TRUE(http_port) << tracker.errors();
+  test::write_file(dir / "data/solo.bin", test::pattern_bytes(200'000, 9));
+  protocol::CreateOptions options;
+  options.piece_length = 32 * 1024;
+  options.worker_count = 1;
+  options.trackers = {"http://127.0.0.1:" + *http_port + "/announce"};
+  const auto created = protocol::create_torrent(dir / "data/solo.bin", options);
+  ASSERT_TRUE(created);
+  test::write_file(dir / "solo.torrent", created->torrent_file);
+  test::BackgroundProcess seeder({"timeout", "60", SWARMLAB_EXECUTABLE, "seed",
+                                  (dir / "solo.torrent").string(), (dir / "data").string(),
+                                  "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
+  const auto download = run_process({"timeout", "40", SWARMLAB_EXECUTABLE, "download",
+                                     (dir / "solo.torrent").string(), "-o", (dir / "down").string(),
+                                     "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_EQ(download.exit_code, 0) << download.out << download.err << seeder.output();
+  EXPECT_NE(download.out.find("trackers: 1"), std::string::npos) << download.out;
+  EXPECT_EQ(test::read_file(dir / "down/solo.bin"), test::read_file(dir / "data/solo.bin"));
+  const int status = seeder.stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+}
+
 }  // namespace
 }  // namespace swarmlab::apps
