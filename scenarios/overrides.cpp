@@ -42,10 +42,17 @@ toml::table parse_value(std::string_view value, const std::string& source) {
 }
 
 // Walks (creating tables) to the table or array element that holds the last segment.
-toml::node* walk(toml::table& root, std::span<const std::string> segments, std::string& problem) {
+toml::node* walk(toml::table& root, std::span<const std::string> segments,
+                 std::string_view leaf, std::string& problem) {
   toml::node* current = &root;
-  for (const std::string& segment : segments) {
+  for (std::size_t position = 0; position < segments.size(); ++position) {
+    const std::string& segment = segments[position];
+    const std::string_view next = position + 1 < segments.size() ? std::string_view(segments[position + 1]) : leaf;
     if (auto* table = current->as_table(); table != nullptr) {
+      if (!table->contains(segment) && array_index(next)) {
+        problem = "there is no array '" + segment + "' to index";
+        return nullptr;
+      }
       if (!table->contains(segment)) table->insert(segment, toml::table{});
       current = table->get(segment);
     } else if (auto* array = current->as_array(); array != nullptr) {
@@ -86,7 +93,7 @@ void apply_override(toml::table& root, const std::string& override_text, Diagnos
   }
   std::string problem;
   toml::node* parent =
-      walk(root, std::span(segments).first(segments.size() - 1), problem);
+      walk(root, std::span(segments).first(segments.size() - 1), segments.back(), problem);
   if (parent == nullptr) {
     diagnostics.add(source, problem);
     return;
@@ -97,15 +104,22 @@ void apply_override(toml::table& root, const std::string& override_text, Diagnos
   const std::string& leaf = segments.back();
   if (auto* table = parent->as_table(); table != nullptr) {
     toml::source_region region;
+    region.begin = {0, 0};
+    region.end = {0, 0};
     region.path = std::make_shared<const std::string>(source);
-    value->visit([&](auto& node) { table->insert_or_assign(toml::key(leaf, std::move(region)), std::move(node)); });
+    value->visit([&](auto& node) {
+      table->insert_or_assign(toml::key(leaf, std::move(region)), std::move(node));
+    });
+    diagnostics.note_override(*table->get(leaf), source);
   } else if (auto* array = parent->as_array(); array != nullptr) {
     const auto index = array_index(leaf);
     if (!index || *index >= array->size()) {
       diagnostics.add(source, "no element '" + leaf + "' in that array");
       return;
     }
-    value->visit([&](auto& node) { array->replace(array->cbegin() + static_cast<std::ptrdiff_t>(*index), std::move(node)); });
+    const auto position = array->cbegin() + static_cast<std::ptrdiff_t>(*index);
+    value->visit([&](auto& node) { array->replace(position, std::move(node)); });
+    diagnostics.note_override(*array->get(*index), source);
   } else {
     diagnostics.add(source, "'" + leaf + "' is inside a value that is not a table");
   }

@@ -55,7 +55,7 @@ void decode_stop(TableReader& reader, StopCondition& stop) {
     stop.liveness_deadline = reader.seconds("liveness_deadline_s", true);
   }
   if (!stop.time_limit && !stop.all_complete) {
-    reader.diagnostics().add(reader.table().source(),
+    reader.diagnostics().add(reader.table(),
                              "stop: give time_limit_s, or all_complete = true, or both");
   }
 }
@@ -76,12 +76,12 @@ void decode_torrent(TableReader& reader, TorrentSpec& torrent) {
   const std::uint64_t pieces =
       (torrent.total_size_bytes + torrent.piece_length_bytes - 1) / torrent.piece_length_bytes;
   if (pieces > limits::piece_count_max) {
-    reader.diagnostics().add(reader.table().source(),
+    reader.diagnostics().add(reader.table(),
                              fmt::format("torrent: {} pieces, more than {}", pieces,
                                          limits::piece_count_max));
   }
   if (torrent.file_count > torrent.total_size_bytes) {
-    reader.diagnostics().add(reader.table().source(), "torrent: more files than bytes");
+    reader.diagnostics().add(reader.table(), "torrent: more files than bytes");
   }
 }
 
@@ -98,14 +98,14 @@ void decode_network(TableReader& reader, NetworkSpec& network) {
   assign(network.core_latency_min, reader.milliseconds("core_latency_min_ms"));
   assign(network.core_latency_max, reader.milliseconds("core_latency_max_ms"));
   if (network.core_latency_min > network.core_latency_max) {
-    reader.diagnostics().add(reader.table().source(),
+    reader.diagnostics().add(reader.table(),
                              "network: core_latency_min_ms is above core_latency_max_ms");
   }
   const toml::table* classes = reader.subtable("classes");
   if (classes == nullptr) return;
   for (const auto& [key, node] : in_file_order(*classes)) {
     if (!node->is_table()) {
-      reader.diagnostics().add(node->source(), "network.classes." + std::string(key->str()) + " must be a table");
+      reader.diagnostics().add(*node, "network.classes." + std::string(key->str()) + " must be a table");
       continue;
     }
     BandwidthClass bandwidth;
@@ -178,13 +178,13 @@ void decode_arrival(TableReader& reader, const std::filesystem::path& folder, Ar
   assign(arrival.window, reader.seconds("window_s"));
   if (reader.has("rate_per_s")) assign(arrival.rate_per_second, reader.number("rate_per_s", 1e-9, 1e6));
   if (arrival.process == ArrivalProcess::poisson && arrival.rate_per_second <= 0) {
-    reader.diagnostics().add(reader.table().source(),
+    reader.diagnostics().add(reader.table(),
                              reader.path() + ": a poisson arrival needs rate_per_s");
   }
   const toml::node* file = reader.get("file");
   if (arrival.process == ArrivalProcess::file) {
     if (file == nullptr || !file->is_string()) {
-      reader.diagnostics().add(reader.table().source(),
+      reader.diagnostics().add(reader.table(),
                                reader.path() + ": a file arrival needs file = \"PATH\"");
       return;
     }
@@ -203,10 +203,10 @@ void decode_departure(TableReader& reader, Departure& departure) {
   if (reader.has("seed_time_s")) assign(departure.seed_time, reader.seconds("seed_time_s"));
   if (reader.has("mean_s")) assign(departure.seed_time, reader.seconds("mean_s", true));
   if (seed_for && !reader.has("seed_time_s")) {
-    reader.diagnostics().add(reader.table().source(), reader.path() + ": seed_for needs seed_time_s");
+    reader.diagnostics().add(reader.table(), reader.path() + ": seed_for needs seed_time_s");
   }
   if (exponential && !reader.has("mean_s")) {
-    reader.diagnostics().add(reader.table().source(), reader.path() + ": exponential needs mean_s");
+    reader.diagnostics().add(reader.table(), reader.path() + ": exponential needs mean_s");
   }
   if (reader.has("seed_time_s") && !seed_for) {
     reader.error(*reader.table().get("seed_time_s"), reader.path() + ".seed_time_s is for seed_for");
@@ -248,7 +248,7 @@ void decode_group(TableReader& reader, const std::filesystem::path& folder,
   if (!count_given) {
     group.count = times;
   } else if (times != group.count && !group.arrival.times.empty()) {
-    reader.diagnostics().add(reader.table().source(),
+    reader.diagnostics().add(reader.table(),
                              fmt::format("{}: count is {} but the arrival file has {} times",
                                          reader.path(), group.count, times));
   }
@@ -257,13 +257,13 @@ void decode_group(TableReader& reader, const std::filesystem::path& folder,
 void decode_groups(TableReader& reader, const std::filesystem::path& folder, ScenarioSpec& spec) {
   const toml::table* groups = reader.subtable("groups");
   if (groups == nullptr || groups->empty()) {
-    reader.diagnostics().add(reader.table().source(), "the scenario has no [groups.NAME]");
+    reader.diagnostics().add(reader.table(), "the scenario has no [groups.NAME]");
     return;
   }
   std::uint64_t hosts = 0;
   for (const auto& [key, node] : in_file_order(*groups)) {
     if (!node->is_table()) {
-      reader.diagnostics().add(node->source(), "groups." + std::string(key->str()) + " must be a table");
+      reader.diagnostics().add(*node, "groups." + std::string(key->str()) + " must be a table");
       continue;
     }
     GroupSpec group;
@@ -274,7 +274,7 @@ void decode_groups(TableReader& reader, const std::filesystem::path& folder, Sce
     spec.groups.push_back(std::move(group));
   }
   if (spec.groups.size() > limits::group_count_max || hosts > limits::host_count_max) {
-    reader.diagnostics().add(groups->source(),
+    reader.diagnostics().add(*groups,
                              fmt::format("at most {} groups and {} hosts", limits::group_count_max,
                                          limits::host_count_max));
   }
@@ -285,7 +285,7 @@ void decode_trackers(TableReader& reader, ScenarioSpec& spec) {
   if (trackers == nullptr) return;
   for (const auto& [key, node] : in_file_order(*trackers)) {
     if (!node->is_table()) {
-      reader.diagnostics().add(node->source(), "trackers." + std::string(key->str()) + " must be a table");
+      reader.diagnostics().add(*node, "trackers." + std::string(key->str()) + " must be a table");
       continue;
     }
     TrackerSpec tracker;
@@ -348,7 +348,7 @@ std::optional<std::vector<net::Duration>> read_arrival_times(const std::filesyst
                                                              Diagnostics& diagnostics) {
   std::ifstream file(path);
   if (!file) {
-    diagnostics.add(source.source(), "cannot open arrival file " + path.string());
+    diagnostics.add(source, "cannot open arrival file " + path.string());
     return std::nullopt;
   }
   std::vector<net::Duration> times;
@@ -373,7 +373,7 @@ std::optional<std::vector<net::Duration>> read_arrival_times(const std::filesyst
     times.emplace_back(static_cast<std::int64_t>(std::llround(seconds * 1e9)));
   }
   if (times.size() > limits::arrival_times_max) {
-    diagnostics.add(source.source(), "arrival file has too many lines");
+    diagnostics.add(source, "arrival file has too many lines");
     return std::nullopt;
   }
   return times;

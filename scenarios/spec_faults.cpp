@@ -96,11 +96,11 @@ void reject_unused(TableReader& reader, const ActionKeys& keys) {
 }
 
 void decode_fault(TableReader& reader, const ScenarioSpec& spec, FaultSpec& fault) {
-  if (!reader.has("at_s")) reader.diagnostics().add(reader.table().source(), reader.path() + ": at_s is missing");
+  if (!reader.has("at_s")) reader.diagnostics().add(reader.table(), reader.path() + ": at_s is missing");
   if (const auto at = reader.seconds("at_s")) fault.at = *at;
   const auto action = reader.choice("action", Choices<FaultAction>(fault_choices));
   if (!action) {
-    if (!reader.has("action")) reader.diagnostics().add(reader.table().source(), reader.path() + ": action is missing");
+    if (!reader.has("action")) reader.diagnostics().add(reader.table(), reader.path() + ": action is missing");
     return;
   }
   fault.action = *action;
@@ -108,7 +108,7 @@ void decode_fault(TableReader& reader, const ScenarioSpec& spec, FaultSpec& faul
   reject_unused(reader, keys);
   if (keys.groups) {
     fault.groups = group_list(reader, "groups", spec);
-    if (fault.groups.empty()) reader.diagnostics().add(reader.table().source(), reader.path() + ": groups = [\"NAME\", ...] is missing");
+    if (fault.groups.empty()) reader.diagnostics().add(reader.table(), reader.path() + ": groups = [\"NAME\", ...] is missing");
   }
   if (keys.other_groups) {
     fault.other_groups = group_list(reader, "from_groups", spec);
@@ -119,7 +119,7 @@ void decode_fault(TableReader& reader, const ScenarioSpec& spec, FaultSpec& faul
     for (const BandwidthClass& bandwidth : spec.network.classes) names.push_back(bandwidth.name);
     const auto index = named_index(reader, "bandwidth", names);
     if (index) fault.class_index = *index;
-    if (!reader.has("bandwidth")) reader.diagnostics().add(reader.table().source(), reader.path() + ": bandwidth is missing");
+    if (!reader.has("bandwidth")) reader.diagnostics().add(reader.table(), reader.path() + ": bandwidth is missing");
   }
   if (keys.tracker) {
     std::vector<std::string> names;
@@ -129,7 +129,7 @@ void decode_fault(TableReader& reader, const ScenarioSpec& spec, FaultSpec& faul
     } else if (const auto index = named_index(reader, "tracker", names)) {
       fault.tracker_index = *index;
     } else if (!reader.has("tracker")) {
-      reader.diagnostics().add(reader.table().source(), reader.path() + ": tracker = \"NAME\" is missing (the scenario has " + std::to_string(names.size()) + " trackers)");
+      reader.diagnostics().add(reader.table(), reader.path() + ": tracker = \"NAME\" is missing (the scenario has " + std::to_string(names.size()) + " trackers)");
     }
   }
   if (keys.corrupt) {

@@ -12,10 +12,30 @@ namespace swarmlab::scenarios {
 void Diagnostics::add(const toml::source_region& region, std::string message) {
   Diagnostic diagnostic;
   diagnostic.source = region.path ? *region.path : std::string("<scenario>");
-  diagnostic.line = region.begin.line;
-  diagnostic.column = region.begin.column;
+  // A node made by an override has no place in the file.
+  if (region.path) {
+    diagnostic.line = region.begin.line;
+    diagnostic.column = region.begin.column;
+  }
   diagnostic.message = std::move(message);
   list_.push_back(std::move(diagnostic));
+}
+
+void Diagnostics::add(const toml::node& node, std::string message) {
+  const auto found = override_sources_.find(&node);
+  if (found != override_sources_.end()) {
+    add(found->second, std::move(message));
+  } else {
+    add(node.source(), std::move(message));
+  }
+}
+
+std::vector<Diagnostic> Diagnostics::take() {
+  std::stable_sort(list_.begin(), list_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.source != b.source) return a.line != 0 && b.line == 0;
+    return a.line < b.line || (a.line == b.line && a.column < b.column);
+  });
+  return std::move(list_);
 }
 
 void Diagnostics::add(std::string source, std::string message) {
@@ -39,7 +59,7 @@ const toml::node* TableReader::get(std::string_view key) {
 }
 
 void TableReader::error(const toml::node& node, std::string message) {
-  diagnostics_.add(node.source(), std::move(message));
+  diagnostics_.add(node, std::move(message));
 }
 
 std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int64_t min,

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -22,12 +23,21 @@ namespace swarmlab::scenarios {
 class Diagnostics {
  public:
   void add(const toml::source_region& region, std::string message);
+  // At the node's place, or at the override it came from.
+  void add(const toml::node& node, std::string message);
   void add(std::string source, std::string message);
   bool empty() const { return list_.empty(); }
-  std::vector<Diagnostic> take() { return std::move(list_); }
+  // In file order (then overrides), whatever order the checks ran in.
+  std::vector<Diagnostic> take();
+  // The node was set by an override (toml++ does not carry a place through a move).
+  void note_override(const toml::node& node, std::string source) {
+    override_sources_[&node] = std::move(source);
+  }
 
  private:
   std::vector<Diagnostic> list_;
+  // Looked up by address only, never iterated.
+  std::map<const toml::node*, std::string> override_sources_;
 };
 
 // A choice among names: ("tit_for_tat", ChokerKind::tit_for_tat), ...
