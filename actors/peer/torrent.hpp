@@ -89,6 +89,8 @@ class Torrent {
   std::int64_t bytes_left() const { return bytes_left_; }
   // The port to announce (the peer's listening port).
   std::uint16_t listen_port() const { return session_.listen_port; }
+  // The peer's shared context (host, peer id, observer), for the tracker client.
+  const SessionContext& session() const { return session_; }
 
   // Addresses to connect to (from a tracker, PEX, the command line). Our own address is skipped.
   void add_peers(std::span<const protocol::PeerAddress> peers);
