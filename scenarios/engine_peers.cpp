@@ -15,6 +15,7 @@ namespace swarmlab::scenarios {
 namespace {
 
 constexpr std::uint16_t peer_listen_port = 6881;
+constexpr std::uint16_t tracker_port = 6969;
 // A strategic (BitTyrant) peer needs an estimate of its upload capacity; one without a limited
 // link gets this.
 constexpr std::int64_t strategic_upload_default_bytes_per_second = 1'000'000;
@@ -82,10 +83,7 @@ void Engine::start_peer(PeerSlot& slot, const std::vector<bool>& pieces) {
   if (complete && !slot.corrupt) ++present_seeds_;
   if (present_seeds_ == 1 && complete && !slot.corrupt) seed_since_ = world_->now();
   if (slot.corrupt) ++corrupt_hosts_;
-  const std::vector<protocol::PeerAddress> known = discovery_.sample(index, engine_rng_);
-  slot.torrent->add_peers(known);
-  discovery_.add(index, peer::to_peer_address({slot.host->addresses().front(), peer_listen_port}),
-                 complete);
+  discover(slot, index, complete);
   const std::vector<std::uint8_t> bitfield = to_bitfield(pieces);
   checker_->on_host_joined(world_->now(), slot.actor, bitfield);
   if (recorder_) recorder_->on_host_joined(world_->now(), slot.actor, bitfield);
@@ -94,6 +92,33 @@ void Engine::start_peer(PeerSlot& slot, const std::vector<bool>& pieces) {
       schedule_departure(index, *stay);
     }
   }
+}
+
+peer::TrackerClient::Tiers Engine::tracker_tiers() const {
+  peer::TrackerClient::Tiers tiers;
+  for (std::size_t index = 0; index < trackers_.size(); ++index) {
+    const net::Address& address = trackers_[index].host->addresses().front();
+    const bool udp = spec_.trackers[index].udp;
+    tiers.push_back({fmt::format("{}://{}:{}{}", udp ? "udp" : "http", address.to_string(),
+                                 tracker_port, udp ? "" : "/announce")});
+  }
+  return tiers;
+}
+
+void Engine::discover(PeerSlot& slot, std::size_t index, bool complete) {
+  if (!trackers_.empty()) {
+    peer::TrackerClientOptions options;
+    options.numwant = DirectDiscovery::known_peers_max;
+    tracker_clients_.push_back(
+        std::make_unique<peer::TrackerClient>(*slot.torrent, tracker_tiers(), options));
+    slot.tracker_client = tracker_clients_.back().get();
+    slot.tracker_client->start();
+    return;
+  }
+  const std::vector<protocol::PeerAddress> known = discovery_.sample(index, engine_rng_);
+  slot.torrent->add_peers(known);
+  discovery_.add(index, peer::to_peer_address({slot.host->addresses().front(), peer_listen_port}),
+                 complete);
 }
 
 void Engine::completed(std::size_t index, net::TimePoint time) {
@@ -121,6 +146,7 @@ void Engine::depart(std::size_t index, std::uint32_t incarnation) {
   PeerSlot& slot = slots_.at(index);
   if (slot.state != PeerSlot::State::present || slot.incarnation != incarnation) return;
   leave(slot, PeerSlot::State::departed, "departed");
+  if (slot.tracker_client != nullptr) slot.tracker_client->stop();
   slot.peer->stop();
 }
 

@@ -6,6 +6,7 @@
 
 #include "actors/peer/peer.hpp"
 #include "actors/peer/storage/payload.hpp"
+#include "actors/peer/tracker_client.hpp"
 #include "actors/tracker/tracker.hpp"
 #include "net/rng.hpp"
 #include "record/recorder.hpp"
@@ -37,6 +38,8 @@ struct PeerSlot {
   // The current incarnation's peer (a restart makes a new one); owned by Engine::peers_.
   peer::Peer* peer = nullptr;
   peer::Torrent* torrent = nullptr;
+  // Announces to the scenario's trackers (null when the scenario has none); owned by the Engine.
+  peer::TrackerClient* tracker_client = nullptr;
   std::optional<net::TimePoint> joined_at;
   std::optional<net::TimePoint> completed_at;
   // Pieces verified when the host crashed, to come back with.
@@ -110,6 +113,9 @@ class Engine final : public record::Observer {
   // engine_peers.cpp: arrivals, completions, departures, liveness.
   void join(std::size_t index);
   void start_peer(PeerSlot& slot, const std::vector<bool>& pieces);
+  // The peer's way to others: its tracker client, or (no trackers) the direct discovery seam.
+  void discover(PeerSlot& slot, std::size_t index, bool complete);
+  peer::TrackerClient::Tiers tracker_tiers() const;
   void completed(std::size_t index, net::TimePoint time);
   void schedule_departure(std::size_t index, net::Duration after);
   void depart(std::size_t index, std::uint32_t incarnation);
@@ -144,6 +150,8 @@ class Engine final : public record::Observer {
   // Actors must outlive the world's tasks: the world is destroyed first (see ~Engine).
   std::vector<std::unique_ptr<peer::Peer>> peers_;
   std::vector<std::unique_ptr<tracker::TrackerServer>> tracker_servers_;
+  // Destroyed before the peers (their torrents must outlive them).
+  std::vector<std::unique_ptr<peer::TrackerClient>> tracker_clients_;
   std::unique_ptr<sim::World> world_;
   std::vector<TrackerSlot> trackers_;
   std::vector<PeerSlot> slots_;

@@ -107,6 +107,8 @@ struct TrackerSpec {
   net::Duration interval = std::chrono::seconds(300);
   net::Duration min_interval = std::chrono::seconds(60);
   std::uint32_t numwant = 50;
+  // Peers announce over UDP (BEP 15) rather than HTTP.
+  bool udp = false;
 };
 
 enum class FaultAction : std::uint8_t {

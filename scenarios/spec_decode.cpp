@@ -301,6 +301,13 @@ void decode_trackers(TableReader& reader, ScenarioSpec& spec) {
     }
     assign(tracker.interval, tracker_reader.seconds("interval_s", true));
     assign(tracker.min_interval, tracker_reader.seconds("min_interval_s"));
+    if (const auto protocol = tracker_reader.string("protocol")) {
+      tracker.udp = *protocol == "udp";
+      if (*protocol != "udp" && *protocol != "http") {
+        tracker_reader.error(*tracker_reader.table().get("protocol"),
+                             tracker_reader.name("protocol") + " must be \"http\" or \"udp\"");
+      }
+    }
     if (const auto numwant = tracker_reader.integer("numwant", 1, 1000)) {
       tracker.numwant = static_cast<std::uint32_t>(*numwant);
     }
