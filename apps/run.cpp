@@ -101,7 +101,8 @@ double percentile(std::vector<double> values, double share) {
 void print_summary(const LoadedScenario& scenario, const RunResult& result, double wall_seconds) {
   const auto& times = result.download_times_seconds;
   double mean = 0;
-  for (double time : times) mean += time / static_cast<double>(times.size());
+  for (double time : times)
+    mean += time / static_cast<double>(times.size());
   fmt::print("scenario: {} (seed {}, payload {})\n", scenario.spec.name, scenario.spec.seed,
              scenarios::to_string(scenario.spec.payload));
   fmt::print("outcome: {} ({})\n", record::to_string(result.outcome), result.detail);
@@ -111,16 +112,17 @@ void print_summary(const LoadedScenario& scenario, const RunResult& result, doub
   fmt::print("peers: {}; leechers completed: {} of {}\n", result.peers_total,
              result.leechers_completed, result.leechers_total);
   if (!times.empty()) {
-    fmt::print("download time: mean {:.1f} s, median {:.1f} s, 90th percentile {:.1f} s, max "
-               "{:.1f} s\n",
-               mean, percentile(times, 0.5), percentile(times, 0.9), percentile(times, 1.0));
+    fmt::print(
+        "download time: mean {:.1f} s, median {:.1f} s, 90th percentile {:.1f} s, max "
+        "{:.1f} s\n",
+        mean, percentile(times, 0.5), percentile(times, 0.9), percentile(times, 1.0));
   }
   fmt::print("payload: {:.1f} MiB uploaded, {:.1f} MiB downloaded; hash failures: {}; bans: {}\n",
              static_cast<double>(result.payload_uploaded_bytes) / (1 << 20),
-             static_cast<double>(result.payload_downloaded_bytes) / (1 << 20),
-             result.hash_failures, result.bans);
-  if (result.run_id) fmt::print("recorded: run {} (rows hash {})\n", *result.run_id,
-                                result.rows_hash.value_or("?"));
+             static_cast<double>(result.payload_downloaded_bytes) / (1 << 20), result.hash_failures,
+             result.bans);
+  if (result.run_id)
+    fmt::print("recorded: run {} (rows hash {})\n", *result.run_id, result.rows_hash.value_or("?"));
 }
 
 std::optional<LoadedScenario> load(const RunCommandOptions& options) {
@@ -140,10 +142,9 @@ std::optional<LoadedScenario> load(const RunCommandOptions& options) {
 RunResult run_once(const LoadedScenario& scenario, std::optional<std::string> database,
                    bool quiet) {
   ProgressLine line(quiet);
-  scenarios::RunOptions options{.database_path = std::move(database),
-                                .progress = [&line](const scenarios::Progress& progress) {
-                                  line.show(progress);
-                                }};
+  scenarios::RunOptions options{
+      .database_path = std::move(database),
+      .progress = [&line](const scenarios::Progress& progress) { line.show(progress); }};
   RunResult result = scenarios::run_scenario(scenario, options);
   line.end();
   return result;

@@ -66,10 +66,9 @@ net::Duration liveness_deadline(const ScenarioSpec& spec) {
     slowest = min_positive(slowest, bandwidth.upload_bytes_per_second);
   }
   if (slowest == 0) return liveness_deadline_min;
-  const double seconds = 20.0 * static_cast<double>(spec.torrent.total_size_bytes) /
-                         static_cast<double>(slowest);
-  return std::max(liveness_deadline_min,
-                  net::Duration(static_cast<std::int64_t>(seconds * 1e9)));
+  const double seconds =
+      20.0 * static_cast<double>(spec.torrent.total_size_bytes) / static_cast<double>(slowest);
+  return std::max(liveness_deadline_min, net::Duration(static_cast<std::int64_t>(seconds * 1e9)));
 }
 
 Engine::Engine(const LoadedScenario& scenario, const RunOptions& options)
@@ -276,8 +275,10 @@ RunResult Engine::run() {
     limit = net::time_zero + *spec_.stop.time_limit;
   } else {
     net::Duration last{0};
-    for (const PeerSlot& slot : slots_) last = std::max(last, slot.arrival);
-    for (const FaultSpec& fault : spec_.faults) last = std::max(last, fault.at);
+    for (const PeerSlot& slot : slots_)
+      last = std::max(last, slot.arrival);
+    for (const FaultSpec& fault : spec_.faults)
+      last = std::max(last, fault.at);
     limit = net::time_zero + last + unbounded_run_deadlines_max * liveness_deadline_;
   }
   if (sampler_) take_samples(world_->now());
@@ -286,9 +287,9 @@ RunResult Engine::run() {
   if (!checker_->violation()) check_true_content();
   if (checker_->violation()) return finish(record::Outcome::failed, *checker_->violation());
   if (stop_condition_met()) return finish(record::Outcome::completed, "every leecher completed");
-  return finish(record::Outcome::time_limit,
-                spec_.stop.time_limit ? "the time limit was reached"
-                                      : "no completion within the run bound");
+  return finish(record::Outcome::time_limit, spec_.stop.time_limit
+                                                 ? "the time limit was reached"
+                                                 : "no completion within the run bound");
 }
 
 RunResult Engine::finish(record::Outcome outcome, std::string detail) {

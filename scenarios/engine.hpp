@@ -34,19 +34,19 @@ struct Progress {
 };
 
 struct RunOptions {
-  std::optional<std::string> database_path;
-  std::function<void(const Progress&)> progress;
+  std::optional<std::string> database_path{};
+  std::function<void(const Progress&)> progress{};
   net::Duration progress_interval = std::chrono::seconds(10);
 };
 
 struct RunResult {
   record::Outcome outcome = record::Outcome::completed;
   // What ended the run: the stop condition met, or the violation report.
-  std::string detail;
+  std::string detail{};
   std::uint64_t trace_hash = 0;
-  std::string trace_hash_hex;
+  std::string trace_hash_hex{};
   // The recorded rows' digest (runs.rows_hash); only with a database.
-  std::optional<std::string> rows_hash;
+  std::optional<std::string> rows_hash{};
   std::optional<std::int64_t> run_id;
   net::TimePoint end_time{};
   std::uint64_t events = 0;
@@ -54,7 +54,7 @@ struct RunResult {
   std::size_t leechers_total = 0;
   std::size_t leechers_completed = 0;
   // Seconds from arrival to completion of every leecher that completed, in host order.
-  std::vector<double> download_times_seconds;
+  std::vector<double> download_times_seconds{};
   std::uint64_t payload_uploaded_bytes = 0;
   std::uint64_t payload_downloaded_bytes = 0;
   std::uint64_t hash_failures = 0;

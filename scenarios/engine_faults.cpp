@@ -71,7 +71,8 @@ void Engine::partition(const FaultSpec& fault) {
   if (!fault.other_groups.empty()) {
     side_b = hosts_of(fault.other_groups);
   } else {
-    for (const TrackerSlot& tracker : trackers_) side_b.push_back(tracker.host->id());
+    for (const TrackerSlot& tracker : trackers_)
+      side_b.push_back(tracker.host->id());
     for (const PeerSlot& slot : slots_) {
       if (!in_groups(fault.groups, slot.group)) side_b.push_back(slot.host->id());
     }
@@ -116,9 +117,8 @@ void Engine::set_link(const FaultSpec& fault) {
   const sim::HostConfig config = host_config(fault.class_index);
   for (const sim::HostId id : hosts_of(fault.groups))
     world_->set_link(id, config.link);
-  note_fault(std::nullopt,
-             fmt::format("set_link: groups now on class {}",
-                         spec_.network.classes.at(fault.class_index).name));
+  note_fault(std::nullopt, fmt::format("set_link: groups now on class {}",
+                                       spec_.network.classes.at(fault.class_index).name));
 }
 
 void Engine::corrupt_group(const FaultSpec& fault) {

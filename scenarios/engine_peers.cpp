@@ -63,11 +63,11 @@ void Engine::start_peer(PeerSlot& slot, const std::vector<bool>& pieces) {
       link.upload_bytes_per_second > 0 ? static_cast<std::int64_t>(link.upload_bytes_per_second)
                                        : strategic_upload_default_bytes_per_second;
   peers_.push_back(std::make_unique<peer::Peer>(
-      *slot.host, peer::PeerConfig{.listen_port = peer_listen_port,
-                                   .observer = this,
-                                   .actor_id = slot.actor,
-                                   .receive_buffer_bytes =
-                                       peer::limits::receive_buffer_bytes_small}));
+      *slot.host,
+      peer::PeerConfig{.listen_port = peer_listen_port,
+                       .observer = this,
+                       .actor_id = slot.actor,
+                       .receive_buffer_bytes = peer::limits::receive_buffer_bytes_small}));
   slot.peer = peers_.back().get();
   slot.torrent = &slot.peer->add_torrent(
       {.info_hash = info_hash_,
@@ -106,7 +106,8 @@ peer::TrackerClient::Tiers Engine::tracker_tiers() const {
 }
 
 void Engine::discover(PeerSlot& slot, std::size_t index, bool complete) {
-  if (!trackers_.empty()) {
+  if (spec_.announce_to_trackers) {
+    assert(!trackers_.empty());
     peer::TrackerClientOptions options;
     options.numwant = DirectDiscovery::known_peers_max;
     tracker_clients_.push_back(
@@ -194,8 +195,8 @@ void Engine::check_true_content() {
     for (std::uint32_t piece = 0; piece < layout_->piece_count(); ++piece) {
       if (!have.test(peer::PieceIndex(piece))) continue;
       if (holds_true_piece(slot.torrent->disk().storage(), payload_, piece)) continue;
-      checker_->fail(fmt::format("host {} (group {}) holds a corrupt copy of piece {}",
-                                 slot.actor, spec_.groups[slot.group].name, piece));
+      checker_->fail(fmt::format("host {} (group {}) holds a corrupt copy of piece {}", slot.actor,
+                                 spec_.groups[slot.group].name, piece));
       return;
     }
   }

@@ -27,11 +27,11 @@ struct PeerSlot {
   enum class State : std::uint8_t { waiting, present, departed, crashed };
 
   std::size_t group = 0;
-  std::optional<std::size_t> bandwidth_class;
+  std::optional<std::size_t> bandwidth_class{};
   sim::Host* host = nullptr;
   record::ActorId actor = 0;
   net::Duration arrival{0};
-  std::vector<bool> initial_pieces;
+  std::vector<bool> initial_pieces{};
   bool starts_complete = false;
   bool corrupt = false;
   State state = State::waiting;
@@ -40,10 +40,10 @@ struct PeerSlot {
   peer::Torrent* torrent = nullptr;
   // Announces to the scenario's trackers (null when the scenario has none); owned by the Engine.
   peer::TrackerClient* tracker_client = nullptr;
-  std::optional<net::TimePoint> joined_at;
-  std::optional<net::TimePoint> completed_at;
+  std::optional<net::TimePoint> joined_at{};
+  std::optional<net::TimePoint> completed_at{};
   // Pieces verified when the host crashed, to come back with.
-  std::vector<bool> pieces_at_crash;
+  std::vector<bool> pieces_at_crash{};
   // Bumped by every join, so that a departure scheduled for an earlier incarnation is ignored.
   std::uint32_t incarnation = 0;
   // Payload counters of earlier incarnations, so samples stay cumulative.

@@ -89,9 +89,10 @@ void InvariantChecker::on_block(record::TimePoint time, record::ActorId host,
   const auto sent = sent_bytes_.find(key);
   const std::uint64_t sent_total = sent == sent_bytes_.end() ? 0 : sent->second;
   if (received > sent_total + in_flight_allowance_bytes) {
-    fail(fmt::format("at {:.3f} s host {} has received {} payload bytes from host {}, which sent "
-                     "it only {}",
-                     seconds_of(time), host, received, *other, sent_total));
+    fail(
+        fmt::format("at {:.3f} s host {} has received {} payload bytes from host {}, which sent "
+                    "it only {}",
+                    seconds_of(time), host, received, *other, sent_total));
   }
 }
 

@@ -42,12 +42,13 @@ toml::table parse_value(std::string_view value, const std::string& source) {
 }
 
 // Walks (creating tables) to the table or array element that holds the last segment.
-toml::node* walk(toml::table& root, std::span<const std::string> segments,
-                 std::string_view leaf, std::string& problem) {
+toml::node* walk(toml::table& root, std::span<const std::string> segments, std::string_view leaf,
+                 std::string& problem) {
   toml::node* current = &root;
   for (std::size_t position = 0; position < segments.size(); ++position) {
     const std::string& segment = segments[position];
-    const std::string_view next = position + 1 < segments.size() ? std::string_view(segments[position + 1]) : leaf;
+    const std::string_view next =
+        position + 1 < segments.size() ? std::string_view(segments[position + 1]) : leaf;
     if (auto* table = current->as_table(); table != nullptr) {
       if (!table->contains(segment) && array_index(next)) {
         problem = "there is no array '" + segment + "' to index";

@@ -30,7 +30,8 @@ void PresetPhantomStorage::discard_piece(storage::PieceIndex piece) {
 namespace {
 
 StartingStorage make_real_storage(const std::shared_ptr<const storage::StorageLayout>& layout,
-                                  const storage::Payload& payload, const std::vector<bool>& pieces) {
+                                  const storage::Payload& payload,
+                                  const std::vector<bool>& pieces) {
   auto memory = std::make_unique<storage::MemoryStorage>(layout);
   const bool all = std::all_of(pieces.begin(), pieces.end(), [](bool held) { return held; });
   const bool none = std::none_of(pieces.begin(), pieces.end(), [](bool held) { return held; });
@@ -39,9 +40,10 @@ StartingStorage make_real_storage(const std::shared_ptr<const storage::StorageLa
     if (!pieces[piece]) continue;
     buffer.resize(layout->piece_size_bytes(piece));
     storage::fill_content(*layout, payload, layout->piece_offset_bytes(piece), buffer);
-    const auto written = memory->write(
-        {.piece = piece, .offset_bytes = 0, .length_bytes = static_cast<std::uint32_t>(buffer.size())},
-        buffer, storage::Taint::clean);
+    const auto written = memory->write({.piece = piece,
+                                        .offset_bytes = 0,
+                                        .length_bytes = static_cast<std::uint32_t>(buffer.size())},
+                                       buffer, storage::Taint::clean);
     assert(written);
   }
   const peer::ExistingData existing = all    ? peer::ExistingData::trust_complete
@@ -73,7 +75,8 @@ StartingStorage make_starting_storage(PayloadMode mode,
 
 bool holds_true_piece(storage::Storage& store, const storage::Payload& payload,
                       storage::PieceIndex piece) {
-  if (auto* phantom = dynamic_cast<storage::PhantomStorage*>(&store)) return !phantom->is_tainted(piece);
+  if (auto* phantom = dynamic_cast<storage::PhantomStorage*>(&store))
+    return !phantom->is_tainted(piece);
   if (auto* preset = dynamic_cast<PresetPhantomStorage*>(&store)) return !preset->is_tainted(piece);
   const storage::StorageLayout& layout = store.layout();
   std::vector<std::uint8_t> stored(layout.piece_size_bytes(piece));

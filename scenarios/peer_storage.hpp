@@ -55,10 +55,9 @@ struct StartingStorage {
 };
 
 // Storage holding exactly the pieces flagged in `pieces` (real payload: their true bytes).
-StartingStorage make_starting_storage(PayloadMode mode,
-                                      const std::shared_ptr<const peer::storage::StorageLayout>& layout,
-                                      const peer::storage::Payload& payload,
-                                      const std::vector<bool>& pieces);
+StartingStorage make_starting_storage(
+    PayloadMode mode, const std::shared_ptr<const peer::storage::StorageLayout>& layout,
+    const peer::storage::Payload& payload, const std::vector<bool>& pieces);
 
 // Whether a piece a peer verified is the true content: the bytes equal the payload's (real), or
 // no corrupt block reached it (phantom).

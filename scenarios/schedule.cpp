@@ -28,8 +28,8 @@ std::vector<net::Duration> arrival_times(const GroupSpec& group, net::Rng& rng) 
         break;
       case ArrivalProcess::uniform:
         times.push_back(arrival.start +
-                        net::Duration(static_cast<std::int64_t>(rng.below(
-                            static_cast<std::uint64_t>(arrival.window.count()) + 1))));
+                        net::Duration(static_cast<std::int64_t>(
+                            rng.below(static_cast<std::uint64_t>(arrival.window.count()) + 1))));
         break;
       case ArrivalProcess::poisson:
         assert(arrival.rate_per_second > 0);

@@ -23,13 +23,13 @@ enum class LatencyModel : std::uint8_t { fixed, pair_uniform };
 
 struct StopCondition {
   // Stop at this simulated time; nullopt: no limit (then all_complete must be set).
-  std::optional<net::Duration> time_limit;
+  std::optional<net::Duration> time_limit{};
   // Stop once every arrival has happened and every leecher present has completed.
   bool all_complete = true;
   // A leecher present while a seed is present and no fault is in force must complete within this
   // much time of the later of its arrival and the end of the last fault; nullopt: derived from
   // the torrent and the slowest link (docs/scenarios.md).
-  std::optional<net::Duration> liveness_deadline;
+  std::optional<net::Duration> liveness_deadline{};
 };
 
 struct TorrentSpec {
@@ -39,7 +39,7 @@ struct TorrentSpec {
 };
 
 struct BandwidthClass {
-  std::string name;
+  std::string name{};
   std::uint64_t upload_bytes_per_second = 0;  // 0: unlimited
   std::uint64_t download_bytes_per_second = 0;
   net::Duration latency{0};  // one way, host to core
@@ -50,7 +50,7 @@ struct NetworkSpec {
   net::Duration core_latency{0};
   net::Duration core_latency_min{0};
   net::Duration core_latency_max{0};
-  std::vector<BandwidthClass> classes;
+  std::vector<BandwidthClass> classes{};
 };
 
 // One class's share of a group, as a weight (the group's hosts are split in proportion).
@@ -76,8 +76,8 @@ struct Arrival {
   double rate_per_second = 0;
   // file: one arrival time per line, in seconds (resolved against the scenario's folder), read by
   // the parser into `times`.
-  std::string file;
-  std::vector<net::Duration> times;
+  std::string file{};
+  std::vector<net::Duration> times{};
 };
 
 enum class DeparturePolicy : std::uint8_t { stay, on_completion, seed_for, exponential };
@@ -88,27 +88,27 @@ struct Departure {
 };
 
 struct GroupSpec {
-  std::string name;
+  std::string name{};
   std::uint32_t count = 1;
-  std::vector<ClassShare> classes;
+  std::vector<ClassShare> classes{};
   peer::ChokerKind choker = peer::ChokerKind::tit_for_tat;
   peer::ChokerKind seed_choker = peer::ChokerKind::seed_round_robin;
   peer::PieceStrategyKind picker = peer::PieceStrategyKind::rarest_first;
-  InitialContent content;
-  Arrival arrival;
-  Departure departure;
+  InitialContent content{};
+  Arrival arrival{};
+  Departure departure{};
   bool corrupt = false;
   std::int32_t connections_max = 0;  // 0: the peer's default
 };
 
 struct TrackerSpec {
-  std::string name;
+  std::string name{};
   std::optional<std::size_t> class_index;  // nullopt: an unlimited link
   net::Duration interval = std::chrono::seconds(300);
   net::Duration min_interval = std::chrono::seconds(60);
   std::uint32_t numwant = 50;
   // Peers announce over UDP (BEP 15) rather than HTTP.
-  bool udp = false;
+  bool udp = true;
 };
 
 enum class FaultAction : std::uint8_t {
@@ -125,8 +125,8 @@ enum class FaultAction : std::uint8_t {
 struct FaultSpec {
   net::Duration at{0};
   FaultAction action = FaultAction::heal;
-  std::vector<std::size_t> groups;
-  std::vector<std::size_t> other_groups;
+  std::vector<std::size_t> groups{};
+  std::vector<std::size_t> other_groups{};
   bool one_way = false;
   std::size_t class_index = 0;
   std::size_t tracker_index = 0;
@@ -134,17 +134,20 @@ struct FaultSpec {
 };
 
 struct ScenarioSpec {
-  std::string name;
-  std::string description;
+  std::string name{};
+  std::string description{};
   std::uint64_t seed = 1;
   PayloadMode payload = PayloadMode::phantom;
-  StopCondition stop;
-  TorrentSpec torrent;
-  NetworkSpec network;
-  std::vector<GroupSpec> groups;
-  std::vector<TrackerSpec> trackers;
-  std::vector<FaultSpec> faults;
+  StopCondition stop{};
+  TorrentSpec torrent{};
+  NetworkSpec network{};
+  std::vector<GroupSpec> groups{};
+  std::vector<TrackerSpec> trackers{};
+  std::vector<FaultSpec> faults{};
   net::Duration sample_interval = std::chrono::seconds(5);
+  // Peers find each other through the trackers' replies (their tracker client), or are handed
+  // addresses directly, as a tracker's reply would give them (no tracker traffic).
+  bool announce_to_trackers = false;
 };
 
 std::string_view to_string(PayloadMode mode);

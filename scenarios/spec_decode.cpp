@@ -66,7 +66,8 @@ void decode_torrent(TableReader& reader, TorrentSpec& torrent) {
                                               limits::piece_length_bytes_max);
   if (piece_length) {
     if ((*piece_length & (*piece_length - 1)) != 0) {
-      reader.error(*reader.table().get("piece_length"), "torrent.piece_length must be a power of 2");
+      reader.error(*reader.table().get("piece_length"),
+                   "torrent.piece_length must be a power of 2");
     }
     torrent.piece_length_bytes = static_cast<std::uint32_t>(*piece_length);
   }
@@ -76,9 +77,8 @@ void decode_torrent(TableReader& reader, TorrentSpec& torrent) {
   const std::uint64_t pieces =
       (torrent.total_size_bytes + torrent.piece_length_bytes - 1) / torrent.piece_length_bytes;
   if (pieces > limits::piece_count_max) {
-    reader.diagnostics().add(reader.table(),
-                             fmt::format("torrent: {} pieces, more than {}", pieces,
-                                         limits::piece_count_max));
+    reader.diagnostics().add(reader.table(), fmt::format("torrent: {} pieces, more than {}", pieces,
+                                                         limits::piece_count_max));
   }
   if (torrent.file_count > torrent.total_size_bytes) {
     reader.diagnostics().add(reader.table(), "torrent: more files than bytes");
@@ -92,8 +92,7 @@ void decode_class(TableReader& reader, BandwidthClass& bandwidth) {
 }
 
 void decode_network(TableReader& reader, NetworkSpec& network) {
-  assign(network.latency_model,
-         reader.choice("core_latency_model", choices(latency_choices)));
+  assign(network.latency_model, reader.choice("core_latency_model", choices(latency_choices)));
   assign(network.core_latency, reader.milliseconds("core_latency_ms"));
   assign(network.core_latency_min, reader.milliseconds("core_latency_min_ms"));
   assign(network.core_latency_max, reader.milliseconds("core_latency_max_ms"));
@@ -105,7 +104,8 @@ void decode_network(TableReader& reader, NetworkSpec& network) {
   if (classes == nullptr) return;
   for (const auto& [key, node] : in_file_order(*classes)) {
     if (!node->is_table()) {
-      reader.diagnostics().add(*node, "network.classes." + std::string(key->str()) + " must be a table");
+      reader.diagnostics().add(*node,
+                               "network.classes." + std::string(key->str()) + " must be a table");
       continue;
     }
     BandwidthClass bandwidth;
@@ -147,7 +147,8 @@ void decode_bandwidth(TableReader& reader, const NetworkSpec& network, GroupSpec
     const auto index = find_class(network, std::string(key->str()));
     const auto weight = share->value<double>();
     if (!index) {
-      reader.diagnostics().add(key->source(), name + ": no bandwidth class '" + std::string(key->str()) + "'");
+      reader.diagnostics().add(key->source(),
+                               name + ": no bandwidth class '" + std::string(key->str()) + "'");
     } else if (!share->is_number() || !weight || !std::isfinite(*weight) || *weight <= 0) {
       reader.error(*share, name + "." + std::string(key->str()) + " must be a positive number");
     } else {
@@ -176,7 +177,8 @@ void decode_arrival(TableReader& reader, const std::filesystem::path& folder, Ar
   assign(arrival.process, reader.choice("process", choices(arrival_choices)));
   assign(arrival.start, reader.seconds("start_s"));
   assign(arrival.window, reader.seconds("window_s"));
-  if (reader.has("rate_per_s")) assign(arrival.rate_per_second, reader.number("rate_per_s", 1e-9, 1e6));
+  if (reader.has("rate_per_s"))
+    assign(arrival.rate_per_second, reader.number("rate_per_s", 1e-9, 1e6));
   if (arrival.process == ArrivalProcess::poisson && arrival.rate_per_second <= 0) {
     reader.diagnostics().add(reader.table(),
                              reader.path() + ": a poisson arrival needs rate_per_s");
@@ -209,7 +211,8 @@ void decode_departure(TableReader& reader, Departure& departure) {
     reader.diagnostics().add(reader.table(), reader.path() + ": exponential needs mean_s");
   }
   if (reader.has("seed_time_s") && !seed_for) {
-    reader.error(*reader.table().get("seed_time_s"), reader.path() + ".seed_time_s is for seed_for");
+    reader.error(*reader.table().get("seed_time_s"),
+                 reader.path() + ".seed_time_s is for seed_for");
   }
   if (reader.has("mean_s") && !exponential) {
     reader.error(*reader.table().get("mean_s"), reader.path() + ".mean_s is for exponential");
@@ -268,15 +271,15 @@ void decode_groups(TableReader& reader, const std::filesystem::path& folder, Sce
     }
     GroupSpec group;
     group.name = std::string(key->str());
-    TableReader group_reader(*node->as_table(), "groups." + std::string(key->str()), reader.diagnostics());
+    TableReader group_reader(*node->as_table(), "groups." + std::string(key->str()),
+                             reader.diagnostics());
     decode_group(group_reader, folder, spec.network, group);
     hosts += group.count;
     spec.groups.push_back(std::move(group));
   }
   if (spec.groups.size() > limits::group_count_max || hosts > limits::host_count_max) {
-    reader.diagnostics().add(*groups,
-                             fmt::format("at most {} groups and {} hosts", limits::group_count_max,
-                                         limits::host_count_max));
+    reader.diagnostics().add(*groups, fmt::format("at most {} groups and {} hosts",
+                                                  limits::group_count_max, limits::host_count_max));
   }
 }
 
@@ -290,13 +293,14 @@ void decode_trackers(TableReader& reader, ScenarioSpec& spec) {
     }
     TrackerSpec tracker;
     tracker.name = std::string(key->str());
-    TableReader tracker_reader(*node->as_table(), "trackers." + std::string(key->str()), reader.diagnostics());
+    TableReader tracker_reader(*node->as_table(), "trackers." + std::string(key->str()),
+                               reader.diagnostics());
     if (const toml::node* bandwidth = tracker_reader.get("bandwidth"); bandwidth != nullptr) {
       const auto* text = bandwidth->as_string();
       tracker.class_index = text ? find_class(spec.network, text->get()) : std::nullopt;
       if (!tracker.class_index) {
-        tracker_reader.error(*bandwidth, tracker_reader.name("bandwidth") +
-                                             " must name a class of network.classes");
+        tracker_reader.error(
+            *bandwidth, tracker_reader.name("bandwidth") + " must name a class of network.classes");
       }
     }
     assign(tracker.interval, tracker_reader.seconds("interval_s", true));
@@ -329,6 +333,12 @@ void decode_scenario(const toml::table& root, const std::filesystem::path& folde
   }
   assign(spec.payload, reader.choice("payload", choices(payload_choices)));
   assign(spec.sample_interval, reader.seconds("sample_interval_s", true));
+  if (const auto discovery = reader.string("peer_discovery")) {
+    spec.announce_to_trackers = *discovery == "tracker";
+    if (*discovery != "tracker" && *discovery != "direct") {
+      reader.error(*root.get("peer_discovery"), "peer_discovery must be \"tracker\" or \"direct\"");
+    }
+  }
   decode_section(reader, "stop", [&](TableReader& section) { decode_stop(section, spec.stop); });
   decode_section(reader, "torrent",
                  [&](TableReader& section) { decode_torrent(section, spec.torrent); });
@@ -336,17 +346,21 @@ void decode_scenario(const toml::table& root, const std::filesystem::path& folde
                  [&](TableReader& section) { decode_network(section, spec.network); });
   decode_groups(reader, folder, spec);
   decode_trackers(reader, spec);
+  if (spec.announce_to_trackers && spec.trackers.empty()) {
+    diagnostics.add(*root.get("peer_discovery"),
+                    "peer_discovery = \"tracker\" needs a [trackers.NAME]");
+  }
   decode_faults(reader, spec);
   std::uint64_t hosts = 0;
   for (const GroupSpec& group : spec.groups)
     hosts += group.count;
   if (spec.payload == PayloadMode::real &&
       hosts * spec.torrent.total_size_bytes > limits::real_payload_bytes_total_max) {
-    diagnostics.add(root.source().path ? *root.source().path : std::string("<scenario>"),
-                    fmt::format("payload = \"real\" keeps every copy in memory: {} hosts x {} "
-                                "bytes is more than {} bytes; use payload = \"phantom\"",
-                                hosts, spec.torrent.total_size_bytes,
-                                limits::real_payload_bytes_total_max));
+    diagnostics.add(
+        root.source().path ? *root.source().path : std::string("<scenario>"),
+        fmt::format("payload = \"real\" keeps every copy in memory: {} hosts x {} "
+                    "bytes is more than {} bytes; use payload = \"phantom\"",
+                    hosts, spec.torrent.total_size_bytes, limits::real_payload_bytes_total_max));
   }
 }
 

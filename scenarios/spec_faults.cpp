@@ -26,11 +26,11 @@ std::vector<std::size_t> group_list(TableReader& reader, std::string_view key,
   if (names == nullptr) return indices;
   for (const toml::node& name : *names) {
     const auto* text = name.as_string();
-    const auto found = text == nullptr ? spec.groups.end()
-                                       : std::find_if(spec.groups.begin(), spec.groups.end(),
-                                                      [&](const GroupSpec& group) {
-                                                        return group.name == text->get();
-                                                      });
+    const auto found =
+        text == nullptr
+            ? spec.groups.end()
+            : std::find_if(spec.groups.begin(), spec.groups.end(),
+                           [&](const GroupSpec& group) { return group.name == text->get(); });
     if (found == spec.groups.end()) {
       reader.error(name, reader.name(key) + ": not the name of a group");
       continue;
@@ -82,12 +82,10 @@ ActionKeys keys_of(FaultAction action) {
 }
 
 void reject_unused(TableReader& reader, const ActionKeys& keys) {
-  const std::pair<std::string_view, bool> uses[] = {{"groups", keys.groups},
-                                                    {"from_groups", keys.other_groups},
-                                                    {"one_way", keys.other_groups},
-                                                    {"bandwidth", keys.bandwidth},
-                                                    {"tracker", keys.tracker},
-                                                    {"corrupt", keys.corrupt}};
+  const std::pair<std::string_view, bool> uses[] = {
+      {"groups", keys.groups},        {"from_groups", keys.other_groups},
+      {"one_way", keys.other_groups}, {"bandwidth", keys.bandwidth},
+      {"tracker", keys.tracker},      {"corrupt", keys.corrupt}};
   for (const auto& [key, used] : uses) {
     if (!used && reader.has(key)) {
       reader.error(*reader.get(key), reader.name(key) + " does not apply to this action");
@@ -96,11 +94,13 @@ void reject_unused(TableReader& reader, const ActionKeys& keys) {
 }
 
 void decode_fault(TableReader& reader, const ScenarioSpec& spec, FaultSpec& fault) {
-  if (!reader.has("at_s")) reader.diagnostics().add(reader.table(), reader.path() + ": at_s is missing");
+  if (!reader.has("at_s"))
+    reader.diagnostics().add(reader.table(), reader.path() + ": at_s is missing");
   if (const auto at = reader.seconds("at_s")) fault.at = *at;
   const auto action = reader.choice("action", Choices<FaultAction>(fault_choices));
   if (!action) {
-    if (!reader.has("action")) reader.diagnostics().add(reader.table(), reader.path() + ": action is missing");
+    if (!reader.has("action"))
+      reader.diagnostics().add(reader.table(), reader.path() + ": action is missing");
     return;
   }
   fault.action = *action;
@@ -108,7 +108,9 @@ void decode_fault(TableReader& reader, const ScenarioSpec& spec, FaultSpec& faul
   reject_unused(reader, keys);
   if (keys.groups) {
     fault.groups = group_list(reader, "groups", spec);
-    if (fault.groups.empty()) reader.diagnostics().add(reader.table(), reader.path() + ": groups = [\"NAME\", ...] is missing");
+    if (fault.groups.empty())
+      reader.diagnostics().add(reader.table(),
+                               reader.path() + ": groups = [\"NAME\", ...] is missing");
   }
   if (keys.other_groups) {
     fault.other_groups = group_list(reader, "from_groups", spec);
@@ -116,20 +118,25 @@ void decode_fault(TableReader& reader, const ScenarioSpec& spec, FaultSpec& faul
   }
   if (keys.bandwidth) {
     std::vector<std::string> names;
-    for (const BandwidthClass& bandwidth : spec.network.classes) names.push_back(bandwidth.name);
+    for (const BandwidthClass& bandwidth : spec.network.classes)
+      names.push_back(bandwidth.name);
     const auto index = named_index(reader, "bandwidth", names);
     if (index) fault.class_index = *index;
-    if (!reader.has("bandwidth")) reader.diagnostics().add(reader.table(), reader.path() + ": bandwidth is missing");
+    if (!reader.has("bandwidth"))
+      reader.diagnostics().add(reader.table(), reader.path() + ": bandwidth is missing");
   }
   if (keys.tracker) {
     std::vector<std::string> names;
-    for (const TrackerSpec& tracker : spec.trackers) names.push_back(tracker.name);
+    for (const TrackerSpec& tracker : spec.trackers)
+      names.push_back(tracker.name);
     if (names.size() == 1 && !reader.has("tracker")) {
       fault.tracker_index = 0;
     } else if (const auto index = named_index(reader, "tracker", names)) {
       fault.tracker_index = *index;
     } else if (!reader.has("tracker")) {
-      reader.diagnostics().add(reader.table(), reader.path() + ": tracker = \"NAME\" is missing (the scenario has " + std::to_string(names.size()) + " trackers)");
+      reader.diagnostics().add(
+          reader.table(), reader.path() + ": tracker = \"NAME\" is missing (the scenario has " +
+                              std::to_string(names.size()) + " trackers)");
     }
   }
   if (keys.corrupt) {

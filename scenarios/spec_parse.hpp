@@ -38,16 +38,16 @@ struct Diagnostic {
   std::string source;  // a file path, or "--set KEY"
   std::uint32_t line = 0;
   std::uint32_t column = 0;
-  std::string message;
+  std::string message{};
 };
 // "file:line:column: message" (or "source: message" without a place).
 std::string format(const Diagnostic& diagnostic);
 
 struct LoadedScenario {
-  ScenarioSpec spec;
+  ScenarioSpec spec{};
   // The file as it was read, and every effective parameter (after overrides) as JSON.
-  std::string text;
-  std::string parameters_json;
+  std::string text{};
+  std::string parameters_json{};
 };
 
 using LoadResult = std::variant<LoadedScenario, std::vector<Diagnostic>>;

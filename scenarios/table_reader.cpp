@@ -39,7 +39,8 @@ std::vector<Diagnostic> Diagnostics::take() {
 }
 
 void Diagnostics::add(std::string source, std::string message) {
-  list_.push_back({.source = std::move(source), .line = 0, .column = 0, .message = std::move(message)});
+  list_.push_back(
+      {.source = std::move(source), .line = 0, .column = 0, .message = std::move(message)});
 }
 
 TableReader::~TableReader() {
@@ -73,8 +74,8 @@ std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int6
     return std::nullopt;
   }
   if (value->get() < min || value->get() > max) {
-    error(*node, name(key) + " must be between " + std::to_string(min) + " and " +
-                     std::to_string(max));
+    error(*node,
+          name(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return value->get();
@@ -116,8 +117,7 @@ std::optional<std::string> TableReader::string(std::string_view key) {
 }
 
 std::optional<net::Duration> TableReader::seconds(std::string_view key, bool positive) {
-  const auto value =
-      number(key, 0, static_cast<double>(limits::duration_seconds_max));
+  const auto value = number(key, 0, static_cast<double>(limits::duration_seconds_max));
   if (!value) return std::nullopt;
   if (positive && *value <= 0) {
     error(*table_.get(key), name(key) + " must be more than 0");
@@ -202,9 +202,9 @@ std::optional<std::uint64_t> parse_size_text(std::string_view text) {
     std::string_view name;
     std::uint64_t factor;
   };
-  static constexpr Unit units[] = {{"B", 1},          {"KiB", 1ULL << 10}, {"MiB", 1ULL << 20},
-                                   {"GiB", 1ULL << 30}, {"kB", 1000},      {"MB", 1000'000},
-                                   {"GB", 1000'000'000}};
+  static constexpr Unit units[] = {
+      {"B", 1},     {"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30},
+      {"kB", 1000}, {"MB", 1000'000},    {"GB", 1000'000'000}};
   std::uint64_t number = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (error != std::errc{} || end == text.data()) return std::nullopt;

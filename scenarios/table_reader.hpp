@@ -106,8 +106,7 @@ class TableReader {
 };
 
 // The entries of a table in the order they appear in the file (toml++ keeps them sorted by key).
-std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(
-    const toml::table& table);
+std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& table);
 
 // "100 MiB" -> 104857600; nullopt if it is not a size.
 std::optional<std::uint64_t> parse_size_text(std::string_view text);

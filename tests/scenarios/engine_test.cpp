@@ -7,15 +7,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 namespace swarmlab::scenarios_test {
 namespace {
 
-using ::testing::HasSubstr;
 using record::Outcome;
 using scenarios::RunResult;
+using ::testing::HasSubstr;
 
 class ScratchDatabase {
  public:
@@ -71,8 +71,8 @@ TEST(ScenarioEngine, SameSeedSameTraceAndRowsOtherSeedOtherTrace) {
 }
 
 TEST(ScenarioEngine, CorruptGroupIsCaughtAndNoCorruptPieceIsAccepted) {
-  const std::string text = small_swarm(10) +
-                           "\n[groups.liars]\ncount = 2\nbandwidth = \"fast\"\ncorrupt = true\n";
+  const std::string text =
+      small_swarm(10) + "\n[groups.liars]\ncount = 2\nbandwidth = \"fast\"\ncorrupt = true\n";
   const RunResult result = run(text);
   // The honest leechers complete; the end-of-run check found no corrupt copy among them.
   EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
@@ -92,8 +92,8 @@ TEST(ScenarioEngine, CorruptOnlySeedNeverGetsAPieceAccepted) {
 
 TEST(ScenarioEngine, LivenessViolationStopsTheRun) {
   // A 1 MiB torrent through a 8 kbps seed cannot complete within 30 s.
-  const RunResult result = run(small_swarm(3), {"network.classes.fast.upload_kbps=8",
-                                                "stop.liveness_deadline_s=30"});
+  const RunResult result =
+      run(small_swarm(3), {"network.classes.fast.upload_kbps=8", "stop.liveness_deadline_s=30"});
   EXPECT_EQ(result.outcome, Outcome::failed);
   EXPECT_THAT(result.detail, HasSubstr("liveness"));
   EXPECT_LT(result.end_time, net::time_zero + std::chrono::seconds(60));
@@ -106,9 +106,10 @@ TEST(ScenarioEngine, LeaveOnCompletionEmptiesTheSwarm) {
 }
 
 TEST(ScenarioEngine, CrashAndRestartComplete) {
-  const std::string text = small_swarm(6) +
-                           "\n[[faults]]\nat_s = 8\naction = \"crash\"\ngroups = [\"leechers\"]\n"
-                           "\n[[faults]]\nat_s = 20\naction = \"restart\"\ngroups = [\"leechers\"]\n";
+  const std::string text =
+      small_swarm(6) +
+      "\n[[faults]]\nat_s = 8\naction = \"crash\"\ngroups = [\"leechers\"]\n"
+      "\n[[faults]]\nat_s = 20\naction = \"restart\"\ngroups = [\"leechers\"]\n";
   const RunResult result = run(text);
   EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
   EXPECT_EQ(result.leechers_completed, 6u);
@@ -121,12 +122,15 @@ TEST(ScenarioEngine, PartitionThenHealCompletes) {
   const RunResult result = run(text);
   EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
   // Nobody could complete while the only seed was cut off.
-  for (double time : result.download_times_seconds) EXPECT_GT(time, 30.0);
+  for (double time : result.download_times_seconds)
+    EXPECT_GT(time, 30.0);
 }
 
 TEST(ScenarioEngine, PeersAnnounceToTheScenarioTracker) {
   const ScratchDatabase database("tracker");
-  const RunResult result = run(small_swarm(6, /*tracker=*/true), {}, database.path());
+  const RunResult result =
+      run(small_swarm(6, /*tracker=*/true),
+          {"peer_discovery=tracker", "trackers.main.protocol=udp"}, database.path());
   EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
   EXPECT_EQ(result.leechers_completed, 6u);
 }

@@ -63,7 +63,8 @@ inline scenarios::LoadedScenario parse_valid(const std::string& text,
   scenarios::LoadResult result = parse(text, overrides);
   if (auto* errors = std::get_if<std::vector<scenarios::Diagnostic>>(&result)) {
     std::string all;
-    for (const auto& diagnostic : *errors) all += scenarios::format(diagnostic) + "\n";
+    for (const auto& diagnostic : *errors)
+      all += scenarios::format(diagnostic) + "\n";
     ADD_FAILURE() << all;
     return {};
   }
@@ -75,7 +76,8 @@ inline std::vector<std::string> diagnostics_of(const std::string& text,
   std::vector<std::string> lines;
   scenarios::LoadResult result = parse(text, overrides);
   if (auto* errors = std::get_if<std::vector<scenarios::Diagnostic>>(&result)) {
-    for (const auto& diagnostic : *errors) lines.push_back(scenarios::format(diagnostic));
+    for (const auto& diagnostic : *errors)
+      lines.push_back(scenarios::format(diagnostic));
   }
   return lines;
 }

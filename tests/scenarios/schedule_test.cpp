@@ -18,7 +18,9 @@ using namespace std::chrono_literals;
 using scenarios::ArrivalProcess;
 using scenarios::GroupSpec;
 
-double seconds(net::Duration duration) { return std::chrono::duration<double>(duration).count(); }
+double seconds(net::Duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
 
 GroupSpec group_of(std::uint32_t count, scenarios::Arrival arrival) {
   GroupSpec group;
@@ -29,8 +31,8 @@ GroupSpec group_of(std::uint32_t count, scenarios::Arrival arrival) {
 
 TEST(ScenarioArrivals, AtOnceAllArriveAtTheStart) {
   net::Rng rng(1);
-  const auto times = scenarios::arrival_times(
-      group_of(5, {.process = ArrivalProcess::at_once, .start = 7s}), rng);
+  const auto times =
+      scenarios::arrival_times(group_of(5, {.process = ArrivalProcess::at_once, .start = 7s}), rng);
   EXPECT_EQ(times, std::vector<net::Duration>(5, 7s));
 }
 
@@ -44,7 +46,8 @@ TEST(ScenarioArrivals, UniformStaysInItsWindowAndSpreads) {
   EXPECT_LE(times.back(), 30s);
   // Each quarter of the window gets about a quarter of the arrivals.
   std::map<int, int> quarters;
-  for (net::Duration time : times) ++quarters[static_cast<int>((seconds(time) - 10) / 5)];
+  for (net::Duration time : times)
+    ++quarters[static_cast<int>((seconds(time) - 10) / 5)];
   for (int quarter = 0; quarter < 4; ++quarter) {
     EXPECT_GT(quarters[quarter], 200) << quarter;
     EXPECT_LT(quarters[quarter], 300) << quarter;
@@ -74,7 +77,8 @@ TEST(ScenarioArrivals, FileGivesItsTimesAndTheCount) {
     std::ofstream file(folder / name);
     file << "# arrival times\n3.5\n\n1\n12.25\n";
   }
-  const std::string text = "[groups.a]\narrival = { process = \"file\", file = \"" + name + "\" }\n";
+  const std::string text =
+      "[groups.a]\narrival = { process = \"file\", file = \"" + name + "\" }\n";
   scenarios::LoadResult result = scenarios::parse_scenario(text, "test.toml", folder, {});
   std::filesystem::remove(folder / name);
   ASSERT_TRUE(std::holds_alternative<scenarios::LoadedScenario>(result));
@@ -92,7 +96,8 @@ TEST(ScenarioArrivals, FileWithABadLineIsAMistake) {
     std::ofstream file(folder / name);
     file << "1\nsoon\n";
   }
-  const std::string text = "[groups.a]\narrival = { process = \"file\", file = \"" + name + "\" }\n";
+  const std::string text =
+      "[groups.a]\narrival = { process = \"file\", file = \"" + name + "\" }\n";
   scenarios::LoadResult result = scenarios::parse_scenario(text, "test.toml", folder, {});
   std::filesystem::remove(folder / name);
   const auto* errors = std::get_if<std::vector<scenarios::Diagnostic>>(&result);
@@ -132,7 +137,8 @@ TEST(ScenarioClasses, SharesSplitTheCountByLargestRemainders) {
   const auto classes = scenarios::class_assignment(group, rng);
   ASSERT_EQ(classes.size(), 101u);
   std::map<std::size_t, int> counts;
-  for (const auto& bandwidth : classes) ++counts[bandwidth.value()];
+  for (const auto& bandwidth : classes)
+    ++counts[bandwidth.value()];
   // Exact shares 20.2, 40.4, 25.25, 15.15: the one left over goes to the largest remainder (.4).
   EXPECT_EQ(counts[0], 20);
   EXPECT_EQ(counts[1], 41);

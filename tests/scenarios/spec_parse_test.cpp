@@ -39,7 +39,7 @@ TEST(ScenarioParse, SmallSwarmReadsEveryKey) {
 
 TEST(ScenarioParse, UnknownKeyNamesItsLineAndColumn) {
   EXPECT_THAT(diagnostics_of(small_swarm() + "\n[torrent.extra]\n"),
-              ElementsAre("test.toml:36:1: unknown key 'torrent.extra'"));
+              ElementsAre("test.toml:36:10: unknown key 'torrent.extra'"));
   EXPECT_THAT(diagnostics_of("seed = 1\n  colour = 3\n[groups.a]\n"),
               ElementsAre("test.toml:2:3: unknown key 'colour'"));
 }
@@ -108,8 +108,7 @@ TEST(ScenarioOverrides, MistakesNameTheOverride) {
 }
 
 TEST(ScenarioOverrides, IndexIntoAnArray) {
-  const std::string faults =
-      small_swarm() + "\n[[faults]]\nat_s = 3\naction = \"heal\"\n";
+  const std::string faults = small_swarm() + "\n[[faults]]\nat_s = 3\naction = \"heal\"\n";
   const scenarios::LoadedScenario loaded = parse_valid(faults, {"faults.0.at_s=7"});
   ASSERT_EQ(loaded.spec.faults.size(), 1u);
   EXPECT_EQ(loaded.spec.faults[0].at, 7s);
