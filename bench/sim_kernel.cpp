@@ -6,7 +6,9 @@
 //   tcp N T:    N pairs of hosts; each sender writes 64 KiB chunks as fast as its stream accepts
 //               them and the receiver reads them; an op is a completed read.
 // udp and tcp use access links of 800 kB/s down and 200 kB/s up and a 30 ms core latency. Every
-// actor is an Asio coroutine on net::Host, as swarmlab's actors are.
+// actor is an Asio coroutine on net::Host, as swarmlab's actors are. timers_callback and
+// udp_callback run the same workloads with plain callbacks, which shows the kernel's own cost
+// without Asio's coroutine machinery (the reference simulator's workloads are callbacks too).
 //
 // The last line is `ops_per_wall_s=<x> sim_s_per_wall_s=<y> peak_rss_mb=<z>` (tcp adds
 // `payload_bytes_per_wall_s=<b>`). Figures are printed, never asserted.
@@ -131,6 +133,58 @@ asio::awaitable<void> udp_receiver(net::Datagram& socket, Tally& tally) {
   }
 }
 
+// The udp workload with plain callbacks instead of coroutines (see CallbackTicker).
+struct CallbackUdpHost {
+  net::Host* host;
+  net::Datagram socket;
+  net::Timer timer;
+  const std::vector<net::Endpoint>* targets;
+  std::size_t self;
+  Tally* tally;
+  std::array<std::uint8_t, datagram_size_bytes> payload{};
+  std::array<std::uint8_t, 2048> buffer{};
+  net::Endpoint sender;
+
+  void start() {
+    timer.expires_at(host->now() + net::Duration(host->rng().below(100'000'000)));
+    arm();
+    receive();
+  }
+  void arm() {
+    timer.async_wait([this](net::error_code error) {
+      if (error) return;
+      std::size_t target = host->rng().below(targets->size() - 1);
+      if (target >= self) ++target;
+      socket.async_send_to(asio::buffer(payload), (*targets)[target],
+                           [](net::error_code, std::size_t) {});
+      timer.expires_at(timer.expiry() + 100ms);
+      arm();
+    });
+  }
+  void receive() {
+    socket.async_receive_from(asio::buffer(buffer), sender,
+                              [this](net::error_code error, std::size_t size) {
+                                if (error) return;
+                                ++tally->operations;
+                                tally->payload_bytes += size;
+                                receive();
+                              });
+  }
+};
+
+void setup_udp_callback(sim::World& world, std::size_t count, std::vector<net::Endpoint>& targets,
+                        Tally& tally, std::vector<std::unique_ptr<CallbackUdpHost>>& hosts) {
+  for (std::size_t i = 0; i < count; ++i) {
+    sim::Host& host = world.add_host(bench_host_config());
+    targets.push_back({host.addresses()[0], bench_port});
+    hosts.push_back(std::make_unique<CallbackUdpHost>(
+        CallbackUdpHost{&host, host.open_udp({net::Address(), bench_port}).value(),
+                        host.make_timer(), &targets, i, &tally}));
+  }
+  for (auto& udp_host : hosts)
+    udp_host->start();
+}
+
 void setup_udp(sim::World& world, std::size_t count, std::vector<net::Datagram>& sockets,
                std::vector<net::Endpoint>& targets, Tally& tally) {
   sockets.reserve(count);
@@ -197,7 +251,8 @@ double peak_rss_mb() {
 }
 
 int usage() {
-  fmt::print(stderr, "usage: sim_kernel timers|udp|tcp N SIM_SECONDS\n");
+  fmt::print(stderr,
+             "usage: sim_kernel timers|udp|tcp|timers_callback|udp_callback N SIM_SECONDS\n");
   return 2;
 }
 
@@ -217,10 +272,13 @@ int main(int argc, char** argv) {
   std::vector<net::Endpoint> targets;
   auto world = std::make_unique<sim::World>(bench_world_config());
   std::vector<std::unique_ptr<CallbackTicker>> callback_tickers;
+  std::vector<std::unique_ptr<CallbackUdpHost>> callback_udp_hosts;
   if (workload == "timers") {
     setup_timers(*world, count, end, tally);
   } else if (workload == "timers_callback") {
     setup_timers_callback(*world, count, end, tally, callback_tickers);
+  } else if (workload == "udp_callback") {
+    setup_udp_callback(*world, count, targets, tally, callback_udp_hosts);
   } else if (workload == "udp") {
     setup_udp(*world, count, sockets, targets, tally);
   } else if (workload == "tcp") {
@@ -238,6 +296,7 @@ int main(int argc, char** argv) {
   world.reset();
   sockets.clear();
   callback_tickers.clear();
+  callback_udp_hosts.clear();
   const auto teardown_end = std::chrono::steady_clock::now();
 
   const double setup_wall_s = std::chrono::duration<double>(run_start - setup_start).count();

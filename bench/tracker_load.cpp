@@ -69,6 +69,9 @@ struct Options {
   std::string opentracker = "/usr/bin/opentracker";
   std::string only;
   std::string protocol;
+  // Measure a tracker that is already running on 127.0.0.1 instead (for profiling it).
+  std::uint16_t attach_udp_port = 0;
+  std::uint16_t attach_http_port = 0;
 };
 
 // Bounds of the generator itself.
@@ -228,6 +231,12 @@ struct Counts {
   std::uint64_t announces = 0;  // complete announce replies
   std::uint64_t failures = 0;   // error replies, malformed replies, resends
   double seconds = 0;
+  std::string first_failure;  // what the first failure was, to tell a broken run from a slow one
+
+  void fail(std::string_view what) {
+    ++failures;
+    if (first_failure.empty()) first_failure = what;
+  }
 };
 
 class UdpGenerator {
@@ -346,8 +355,11 @@ class UdpGenerator {
         udp::decode_response(reply, swarmlab::protocol::PeerAddress::Family::ipv4);
     if (response && std::holds_alternative<udp::AnnounceResponse>(*response)) {
       ++counts.announces;
+    } else if (response && std::holds_alternative<udp::ErrorResponse>(*response)) {
+      counts.fail("error reply: " + std::get<udp::ErrorResponse>(*response).message);
     } else {
-      ++counts.failures;
+      counts.fail(response ? "unexpected reply"
+                           : "malformed reply: " + response.error().describe());
     }
     queue_send(slot);
   }
@@ -356,7 +368,7 @@ class UdpGenerator {
     const auto now = Clock::now();
     for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
       if (now - slots_[slot].sent > udp_resend_after) {
-        ++counts.failures;
+        counts.fail("no reply in time");
         queue_send(slot);
       }
     }
@@ -435,14 +447,14 @@ class HttpGenerator {
   void start_request(std::uint32_t index, Counts& counts) {
     Connection& connection = connections_[index];
     if (connection.fd < 0 && !open(index)) {
-      ++counts.failures;
+      counts.fail("cannot connect");
       return;
     }
     const std::string request = http_announce(load_, next_peer_++ % load_.peer_ids.size());
     // A request is far smaller than a socket buffer: one blocking-free write takes it whole.
     if (::send(connection.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
         static_cast<ssize_t>(request.size())) {
-      ++counts.failures;
+      counts.fail("cannot send");
       close_connection(connection);
     }
   }
@@ -464,7 +476,7 @@ class HttpGenerator {
     const std::string_view header(connection.received.data(), header_end);
     const std::size_t length_at = header.find("Content-Length: ");
     if (length_at == std::string::npos) {
-      ++counts.failures;
+      counts.fail("reply without Content-Length");
       close_connection(connection);
       start_request(index, counts);
       return;
@@ -477,7 +489,8 @@ class HttpGenerator {
     if (response && !response->failure_reason) {
       ++counts.announces;
     } else {
-      ++counts.failures;
+      counts.fail(response ? "failure reason: " + *response->failure_reason
+                           : "malformed reply: " + response.error().describe());
     }
     const bool closing = header.find("Connection: close") != std::string::npos;
     connection.received.erase(0, header_end + 4 + length);
@@ -559,31 +572,42 @@ std::optional<Result> run_opentracker(const Load& load, const Options& options,
 }
 
 bool parse_options(int argc, char** argv, Options& options) {
+  const auto to_u32 = [](const std::string& text) {
+    return static_cast<std::uint32_t>(std::stoul(text));
+  };
+  const auto to_port = [](const std::string& text) {
+    return static_cast<std::uint16_t>(std::stoul(text));
+  };
   for (int index = 1; index + 1 < argc; index += 2) {
     const std::string_view name = argv[index];
     const std::string value = argv[index + 1];
-    if (name == "--duration")
+    if (name == "--duration") {
       options.duration_seconds = std::stoi(value);
-    else if (name == "--warmup")
+    } else if (name == "--warmup") {
       options.warmup_seconds = std::stoi(value);
-    else if (name == "--torrents")
-      options.torrents = static_cast<std::uint32_t>(std::stoul(value));
-    else if (name == "--peers")
-      options.peers = static_cast<std::uint32_t>(std::stoul(value));
-    else if (name == "--window")
-      options.window = static_cast<std::uint32_t>(std::stoul(value));
-    else if (name == "--connections")
-      options.connections = static_cast<std::uint32_t>(std::stoul(value));
-    else if (name == "--swarmlab")
+    } else if (name == "--torrents") {
+      options.torrents = to_u32(value);
+    } else if (name == "--peers") {
+      options.peers = to_u32(value);
+    } else if (name == "--window") {
+      options.window = to_u32(value);
+    } else if (name == "--connections") {
+      options.connections = to_u32(value);
+    } else if (name == "--swarmlab") {
       options.swarmlab = value;
-    else if (name == "--opentracker")
+    } else if (name == "--opentracker") {
       options.opentracker = value;
-    else if (name == "--only")
+    } else if (name == "--only") {
       options.only = value;
-    else if (name == "--protocol")
+    } else if (name == "--protocol") {
       options.protocol = value;
-    else
+    } else if (name == "--attach-udp") {
+      options.attach_udp_port = to_port(value);
+    } else if (name == "--attach-http") {
+      options.attach_http_port = to_port(value);
+    } else {
       return false;
+    }
   }
   return options.duration_seconds > 0 && options.duration_seconds <= 600 && options.torrents > 0 &&
          options.peers >= options.torrents && options.window > 0 && options.window <= window_max &&
@@ -599,12 +623,17 @@ int main(int argc, char** argv) {
         stderr,
         "usage: tracker_load [--duration S] [--warmup S] [--torrents N] [--peers N] [--window N] "
         "[--connections N] [--swarmlab PATH] [--opentracker PATH] [--only swarmlab|opentracker] "
-        "[--protocol udp|http]\n");
+        "[--protocol udp|http] [--attach-udp PORT | --attach-http PORT]\n");
     return 2;
   }
   const Load load(options);
   char pattern[] = "/tmp/tracker-load-XXXXXX";
   const std::filesystem::path work = ::mkdtemp(pattern);
+  // opentracker drops its privileges (to "nobody") before it reads the access list.
+  std::filesystem::permissions(
+      work, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                std::filesystem::perms::others_exec);
   const auto whitelist = work / "whitelist";
   {
     std::ofstream out(whitelist);
@@ -617,6 +646,17 @@ int main(int argc, char** argv) {
       options.torrents, options.peers, options.duration_seconds, options.warmup_seconds,
       options.window, options.connections);
   std::vector<Result> results;
+  if (options.attach_udp_port != 0 || options.attach_http_port != 0) {
+    const std::string protocol = options.attach_udp_port != 0 ? "udp" : "http";
+    const auto counts =
+        measure(load, options, protocol, options.attach_http_port, options.attach_udp_port);
+    if (counts) {
+      fmt::print("attached     {:<5} {:>10.0f} announces/s ({} failures or resends)\n", protocol,
+                 static_cast<double>(counts->announces) / counts->seconds, counts->failures);
+    }
+    std::filesystem::remove_all(work);
+    return counts ? 0 : 1;
+  }
   for (const std::string protocol : {"udp", "http"}) {
     if (!options.protocol.empty() && options.protocol != protocol) continue;
     for (const std::string tracker : {"swarmlab", "opentracker"}) {
@@ -632,6 +672,9 @@ int main(int argc, char** argv) {
           "{:<12} {:<5} {:>10.0f} announces/s  ({} replies, {} failures or resends in {:.1f} s)\n",
           result->tracker, result->protocol, result->rate(), result->counts.announces,
           result->counts.failures, result->counts.seconds);
+      if (!result->counts.first_failure.empty()) {
+        fmt::print("{:<18} first failure: {}\n", "", result->counts.first_failure);
+      }
       std::fflush(stdout);
       results.push_back(*result);
     }

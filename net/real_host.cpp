@@ -1,6 +1,7 @@
 #include "net/real_host.hpp"
 
 #include "net/adapted_handler.hpp"
+#include "net/rate_limited_stream.hpp"
 #include "net/real_sockets.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -8,6 +9,9 @@
 #include <boost/asio/post.hpp>
 
 #include <netinet/in.h>
+
+#include <algorithm>
+#include <optional>
 
 namespace swarmlab::net {
 
@@ -47,12 +51,28 @@ void post_failure(asio::io_context& io_context, StreamHandler handler, error_cod
              }));
 }
 
+// A limited direction may send this much at once after a pause: a tenth of a second's worth, and
+// never less than one BitTorrent block.
+constexpr auto rate_burst_duration = std::chrono::milliseconds(100);
+constexpr std::uint64_t rate_burst_bytes_min = 16 * 1024;
+
+std::optional<TokenBucket> make_bucket(std::uint64_t rate_bytes_per_second, TimePoint now) {
+  if (rate_bytes_per_second == 0) return std::nullopt;
+  const std::uint64_t burst_bytes =
+      std::max(rate_burst_bytes_min, rate_bytes_per_second * rate_burst_duration.count() / 1000);
+  return TokenBucket(rate_bytes_per_second, burst_bytes, now);
+}
+
 }  // namespace
 
 RealHost::RealHost(asio::io_context& io_context, RealHostOptions options)
     : io_context_(io_context), options_(std::move(options)), rng_(options_.seed) {
   for (const Address& address : options_.addresses)
     assert(!address.is_unspecified());
+  auto limits = std::make_shared<StreamRateLimits>(
+      StreamRateLimits{.upload = make_bucket(options_.upload_rate_bytes_per_second, now()),
+                       .download = make_bucket(options_.download_rate_bytes_per_second, now())});
+  if (limits->any()) rate_limits_ = std::move(limits);
 }
 
 RealHost::~RealHost() {
@@ -93,7 +113,7 @@ Result<Listener> RealHost::listen(const Endpoint& local) {
   if (!error) acceptor.bind(endpoint, error);
   if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
   if (error) return error;
-  return Listener(std::make_unique<RealListener>(std::move(acceptor)));
+  return Listener(std::make_unique<RealListener>(std::move(acceptor), rate_limits_));
 }
 
 Result<Datagram> RealHost::open_udp(const Endpoint& local) {
@@ -124,14 +144,15 @@ void RealHost::connect(const Endpoint& remote, StreamHandler handler) {
   TcpSocket& pending = *socket;
   start_operation(pending.get_executor(), std::move(handler), [&](auto ready) {
     pending.async_connect(
-        target, AdaptedHandler(std::move(ready),
-                               [socket = std::move(socket)](auto caller, error_code result) {
-                                 if (result) {
-                                   std::move(caller)(result, Stream());
-                                   return;
-                                 }
-                                 std::move(caller)(result, make_real_stream(std::move(*socket)));
-                               }));
+        target,
+        AdaptedHandler(std::move(ready), [socket = std::move(socket), limits = rate_limits_](
+                                             auto caller, error_code result) {
+          if (result) {
+            std::move(caller)(result, Stream());
+            return;
+          }
+          std::move(caller)(result, make_real_stream(std::move(*socket), limits));
+        }));
   });
 }
 

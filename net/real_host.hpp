@@ -11,6 +11,7 @@
 #include "net/host.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace boost::asio {
@@ -27,7 +28,13 @@ struct RealHostOptions {
   // Seeds rng(). Real runs are not reproducible as a whole, but actors still draw from a host's
   // own generator so that their code is the same in both backends.
   std::uint64_t seed = 0;
+  // Limits shared by all the host's streams, in bytes per second; 0: none. With real sockets they
+  // stand in for the access-link capacities of the simulated world. UDP is not limited.
+  std::uint64_t upload_rate_bytes_per_second = 0;
+  std::uint64_t download_rate_bytes_per_second = 0;
 };
+
+struct StreamRateLimits;
 
 class RealHost final : public Host {
  public:
@@ -59,6 +66,7 @@ class RealHost final : public Host {
   asio::io_context& io_context_;
   RealHostOptions options_;
   Rng rng_;
+  std::shared_ptr<StreamRateLimits> rate_limits_;  // Null without limits.
 };
 
 }  // namespace swarmlab::net

@@ -20,6 +20,8 @@
 
 namespace swarmlab::net {
 
+struct StreamRateLimits;  // net/rate_limited_stream.hpp
+
 inline asio::ip::tcp::endpoint to_tcp(const Endpoint& endpoint) {
   return {endpoint.address, endpoint.port};
 }
@@ -93,7 +95,8 @@ class RealStream final : public StreamBackend {
 // A listening TCP socket as a ListenerBackend; accepted sockets become RealStreams.
 class RealListener final : public ListenerBackend {
  public:
-  explicit RealListener(TcpAcceptor acceptor) : acceptor_(std::move(acceptor)) {}
+  RealListener(TcpAcceptor acceptor, std::shared_ptr<StreamRateLimits> limits)
+      : acceptor_(std::move(acceptor)), limits_(std::move(limits)) {}
 
   asio::any_io_executor executor() override { return acceptor_.get_executor(); }
   void accept(StreamHandler handler) override;
@@ -102,6 +105,7 @@ class RealListener final : public ListenerBackend {
 
  private:
   TcpAcceptor acceptor_;
+  std::shared_ptr<StreamRateLimits> limits_;  // Of the host; may be null.
 };
 
 // A bound UDP socket as a DatagramBackend.
@@ -132,9 +136,8 @@ class RealTimer final : public TimerBackend {
   SteadyTimer timer_;
 };
 
-// Turns a connected socket (dialled or accepted) into the Stream an actor sees. Every real stream
-// is made here, so this is the one place where a per-host upload/download rate limiter will wrap
-// the RealStream in a rate-limited StreamBackend.
-Stream make_real_stream(TcpSocket socket);
+// Turns a connected socket (dialled or accepted) into the Stream an actor sees, held to the host's
+// rate limits when it has any (`limits` may be null). Every real stream is made here.
+Stream make_real_stream(TcpSocket socket, const std::shared_ptr<StreamRateLimits>& limits);
 
 }  // namespace swarmlab::net

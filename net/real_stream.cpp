@@ -1,5 +1,6 @@
 // RealStream and RealListener: TCP streams on Asio sockets (see real_sockets.hpp).
 #include "net/adapted_handler.hpp"
+#include "net/rate_limited_stream.hpp"
 #include "net/real_sockets.hpp"
 
 namespace swarmlab::net {
@@ -39,24 +40,27 @@ Endpoint RealStream::remote_endpoint() const {
   return error ? Endpoint{} : from_asio(endpoint);
 }
 
-Stream make_real_stream(TcpSocket socket) {
+Stream make_real_stream(TcpSocket socket, const std::shared_ptr<StreamRateLimits>& limits) {
   assert(socket.is_open());
   // Peer-wire and tracker traffic is request/response: Nagle's algorithm with delayed
   // acknowledgements would add tens of milliseconds to every small message.
   error_code ignored;
   socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-  return Stream(std::make_unique<RealStream>(std::move(socket)));
+  const IoExecutor executor = socket.get_executor();
+  auto stream = std::make_unique<RealStream>(std::move(socket));
+  if (!limits || !limits->any()) return Stream(std::move(stream));
+  return Stream(std::make_unique<RateLimitedStream>(std::move(stream), executor, limits));
 }
 
 void RealListener::accept(StreamHandler handler) {
   start_operation(acceptor_.get_executor(), std::move(handler), [&](auto ready) {
-    acceptor_.async_accept(
-        AdaptedHandler(std::move(ready), [](auto caller, error_code error, TcpSocket socket) {
+    acceptor_.async_accept(AdaptedHandler(
+        std::move(ready), [limits = limits_](auto caller, error_code error, TcpSocket socket) {
           if (error) {
             std::move(caller)(error, Stream());
             return;
           }
-          std::move(caller)(error, make_real_stream(std::move(socket)));
+          std::move(caller)(error, make_real_stream(std::move(socket), limits));
         }));
   });
 }

@@ -192,8 +192,8 @@ std::vector<std::uint8_t> encode(const Request& request) {
   return packet;
 }
 
-std::vector<std::uint8_t> encode(const Response& response) {
-  std::vector<std::uint8_t> packet;
+void encode(const Response& response, std::vector<std::uint8_t>& packet) {
+  packet.clear();
   PacketWriter writer(packet);
   const auto visitor = Overloaded{
       [&](const ConnectResponse& connect) {
@@ -202,12 +202,10 @@ std::vector<std::uint8_t> encode(const Response& response) {
       [&](const AnnounceResponse& announce) {
         writer.u32(1).u32(announce.transaction_id).u32(announce.interval_seconds);
         writer.u32(announce.leechers).u32(announce.seeders);
-        std::string compact;
         for (const PeerAddress& peer : announce.peers) {
           assert(peer.family == announce.peers.front().family);
-          append_compact(compact, peer);
+          writer.bytes(peer.address_bytes()).u16(peer.port);
         }
-        packet.insert(packet.end(), compact.begin(), compact.end());
       },
       [&](const ScrapeResponse& scrape) {
         writer.u32(2).u32(scrape.transaction_id);
@@ -222,6 +220,11 @@ std::vector<std::uint8_t> encode(const Response& response) {
   };
   std::visit(visitor, response);
   assert(packet.size() <= packet_size_max);
+}
+
+std::vector<std::uint8_t> encode(const Response& response) {
+  std::vector<std::uint8_t> packet;
+  encode(response, packet);
   return packet;
 }
 

@@ -138,6 +138,9 @@ using Response = std::variant<ConnectResponse, AnnounceResponse, ScrapeResponse,
 // Encoding (asserts that the value fits the format: peers of one family, 1..74 hashes, ...).
 std::vector<std::uint8_t> encode(const Request& request);
 std::vector<std::uint8_t> encode(const Response& response);
+// The same bytes into `packet` (its contents replaced, its storage reused): for a tracker that
+// answers many datagrams.
+void encode(const Response& response, std::vector<std::uint8_t>& packet);
 
 // What a tracker receives. Connect requests are recognised by the protocol id.
 ParseResult<Request> decode_request(std::span<const std::uint8_t> packet);

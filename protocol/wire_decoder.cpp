@@ -163,6 +163,16 @@ std::span<std::uint8_t> WireDecoder::prepare() {
   return std::span(buffer_).subspan(end_);
 }
 
+void WireDecoder::shrink_if_empty(std::size_t size_bytes) {
+  assert(size_bytes >= buffer_size_min);
+  if (begin_ != end_ || buffer_.size() <= size_bytes) return;
+  storage_ = std::make_unique_for_overwrite<std::uint8_t[]>(size_bytes);
+  buffer_ = std::span(storage_.get(), size_bytes);
+  begin_ = 0;
+  end_ = 0;
+  assert(buffer_.size() == size_bytes);
+}
+
 void WireDecoder::commit(std::size_t size_bytes) {
   assert(size_bytes <= buffer_.size() - end_);
   end_ += size_bytes;

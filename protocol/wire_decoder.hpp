@@ -88,8 +88,9 @@ struct DecoderLimits {
 
 enum class HandshakeExpected { yes, no };
 
-// The smallest buffer a decoder starts with: one read plus a handshake.
-inline constexpr std::size_t buffer_size_min = read_size_min + handshake_size_bytes;
+// The smallest buffer a decoder may start with (or shrink to): room for a handshake. Buffers below
+// read_size_min grow to fit each message that needs more, and may shrink back when empty.
+inline constexpr std::size_t buffer_size_min = 2 * handshake_size_bytes;
 
 class WireDecoder {
  public:
@@ -105,9 +106,14 @@ class WireDecoder {
   void set_limits(const DecoderLimits& limits);
   const DecoderLimits& limits() const { return limits_; }
 
-  // Free space for the next socket read; at least read_size_min bytes when next() has returned no
-  // message since the last commit (the caller drains the decoder before reading again).
+  // Free space for the next socket read; at least read_size_min bytes (or, with a buffer made
+  // smaller than that, at least one byte) when next() has returned no message since the last
+  // commit (the caller drains the decoder before reading again).
   std::span<std::uint8_t> prepare();
+  // While nothing is buffered, replaces a buffer larger than `size_bytes` by one of that size, so
+  // that thousands of idle connections do not each hold the largest message they ever received.
+  void shrink_if_empty(std::size_t size_bytes);
+  std::size_t buffer_size_bytes() const { return buffer_.size(); }
   void commit(std::size_t size_bytes);
   // Copies as much of `bytes` as fits and returns how many bytes it took.
   std::size_t feed(std::span<const std::uint8_t> bytes);

@@ -7,6 +7,8 @@
 
 namespace swarmlab::record {
 
+Recorder::ActiveRun::ActiveRun() = default;
+
 namespace {
 
 constexpr std::string_view insert_run_sql =

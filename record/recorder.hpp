@@ -117,6 +117,9 @@ class Recorder final : public Observer {
 
  private:
   struct ActiveRun {
+    // Declared here and defaulted in the .cpp: clang 14 cannot see a nested class's member
+    // initializers while the enclosing class is incomplete, and std::optional asks then.
+    ActiveRun();
     std::int64_t id = 0;
     TimePoint start_time;
     std::uint32_t piece_count = 0;

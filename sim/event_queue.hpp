@@ -87,6 +87,11 @@ class EventQueue {
   }
   // Removes the earliest event and returns it; the caller fires it.
   Event& pop();
+  // Asks the processor to start loading the next event's owner while the current one fires: with
+  // tens of thousands of hosts, the owners are rarely in cache.
+  void prefetch_next() const {
+    if (!entries_.empty()) __builtin_prefetch(entries_[0].event);
+  }
   // Unschedules everything (teardown).
   void clear();
 

@@ -35,6 +35,7 @@ bool Scheduler::run_until(TimePoint limit, bool advance_clock) {
     assert(time >= now_);
     now_ = time;
     Event& event = events_.pop();
+    events_.prefetch_next();
     ++counters_.events_fired;
     trace_.fold(static_cast<std::uint64_t>(now_.time_since_epoch().count()));
     event.fire();

@@ -63,7 +63,6 @@ bool allows_reconnect(CloseReason reason) {
   switch (reason) {
     case CloseReason::wrong_info_hash:
     case CloseReason::self_connection:
-    case CloseReason::duplicate:
     case CloseReason::banned:
     case CloseReason::bad_data:
     case CloseReason::seed_to_seed:

@@ -42,6 +42,7 @@ Connection::Connection(Torrent& torrent, net::Stream stream, wire::WireDecoder d
       peer_request_queue_max_(limits::peer_reqq_assumed),
       download_rate_(host_.now()),
       upload_rate_(host_.now()),
+      announce_rate_(host_.now()),
       connected_at_(host_.now()),
       last_received_at_(connected_at_),
       last_sent_at_(connected_at_),
@@ -93,6 +94,9 @@ asio::awaitable<CloseReason> Connection::read_loop() {
   for (;;) {
     if (auto reason = co_await drain_messages()) co_return *reason;
     if (closing_) co_return *closing_;
+    // A small-buffer connection gives back what a block message made it grow to.
+    const std::size_t buffer_bytes = torrent_.session_.receive_buffer_bytes;
+    if (buffer_bytes < protocol::wire::read_size_min) decoder_.shrink_if_empty(buffer_bytes);
     if (download_wait_.count() > 0) {
       const net::Duration wait = std::exchange(download_wait_, net::Duration{0});
       co_await host_.sleep(wait);
@@ -232,7 +236,7 @@ PeerStats Connection::choke_stats(net::TimePoint now) const {
                    .we_interested_since = we_interested_since_,
                    .download_rate_bytes_per_second = download_rate_.rate_bytes_per_second(now),
                    .upload_rate_bytes_per_second = upload_rate_.rate_bytes_per_second(now),
-                   .announce_rate_bytes_per_second = 0,
+                   .announce_rate_bytes_per_second = announce_rate_.rate_bytes_per_second(now),
                    .connected_at = connected_at_,
                    .last_block_received_at = last_block_received_at_,
                    .choke_changed_at = choke_changed_at_,

@@ -198,6 +198,8 @@ class Connection final : public ExtensionPeer {
 
   RateMeter download_rate_;
   RateMeter upload_rate_;
+  // Piece bytes the peer announced (HAVE): its own download rate, which strategic chokers use.
+  RateMeter announce_rate_;
   TransferCounters counters_;
   net::TimePoint connected_at_;
   net::TimePoint last_received_at_;

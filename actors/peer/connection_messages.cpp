@@ -7,6 +7,7 @@
 #include "actors/peer/session_limits.hpp"
 #include "actors/peer/torrent.hpp"
 #include "protocol/allowed_fast.hpp"
+#include "protocol/overloaded.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -16,14 +17,7 @@ namespace swarmlab::peer {
 
 namespace wire = protocol::wire;
 
-namespace {
-
-template <class... Handlers>
-struct Overloaded : Handlers... {
-  using Handlers::operator()...;
-};
-
-}  // namespace
+using protocol::Overloaded;
 
 void Connection::send_opening_messages() {
   const Bitfield& have = torrent_.picker_.have();
@@ -128,6 +122,7 @@ std::optional<CloseReason> Connection::on_have(std::uint32_t piece_index) {
   peer_pieces_.set(piece);
   assert(!peer_counted_as_seed_);
   torrent_.picker_.add_peer_piece(piece);
+  announce_rate_.add(host_.now(), torrent_.pieces_.piece_size(piece).value());
   if (peer_pieces_.all() && torrent_.picker_.have().all()) return CloseReason::seed_to_seed;
   if (!am_interested_) update_interest();
   // A peer that had nothing we could ask for may have it now.

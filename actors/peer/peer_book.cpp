@@ -104,6 +104,9 @@ void PeerBook::on_closed(const net::Endpoint& endpoint, CloseReason reason, net:
   if (found == entries_.end()) return;
   Entry& entry = found->second;
   if (entry.state != State::connected && entry.state != State::connecting) return;
+  // A duplicate was closed in favour of another connection to the same peer; if that one holds
+  // the address, it stays connected.
+  if (reason == CloseReason::duplicate && entry.state == State::connected) return;
   if (!allows_reconnect(reason)) {
     set_state(endpoint, entry, State::retired);
     return;

@@ -6,6 +6,7 @@
 
 #include "actors/peer/limits.hpp"
 #include "net/time.hpp"
+#include "protocol/wire_decoder.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -51,12 +52,13 @@ static_assert(peer_reqq_assumed >= request_queue_depth_min);
 inline constexpr std::size_t control_queue_bytes_max = 256 * 1024;
 static_assert(control_queue_bytes_max >= std::size_t{request_queue_depth_max} * 17 * 2);
 
-// The wire decoder's starting buffer per connection: large for fast real transfers (fewer reads),
-// small for simulated swarms of thousands of connections (it grows to one block message when a
-// block arrives).
+// The wire decoder's buffer per connection. Large for fast real transfers (fewer reads); small for
+// simulated swarms of thousands of connections, where it grows to hold a block message while one
+// arrives and shrinks back once the connection has nothing buffered.
 inline constexpr std::size_t receive_buffer_bytes_default = 256 * 1024;
-inline constexpr std::size_t receive_buffer_bytes_small = 36 * 1024;
-static_assert(receive_buffer_bytes_small >= 2 * block_size_bytes);
+inline constexpr std::size_t receive_buffer_bytes_small = 2 * 1024;
+static_assert(receive_buffer_bytes_default >= 2 * block_size_bytes);
+static_assert(receive_buffer_bytes_small >= protocol::wire::buffer_size_min);
 
 // BEP 6 allowed fast pieces we offer each peer that has few pieces.
 inline constexpr std::int32_t allowed_fast_offered = 4;

@@ -121,9 +121,11 @@ asio::awaitable<void> Torrent::accept(net::Stream stream, ReceivedHandshake rece
   const net::Endpoint remote = stream.remote_endpoint();
   const std::optional<CloseReason> refused =
       admit(received.handshake, record::Direction::incoming, remote);
-  // A connection to ourselves still gets our handshake, so that the side that dialled learns
-  // whom it reached and never dials the address again.
-  if (refused && *refused != CloseReason::self_connection) co_return;
+  // A connection to ourselves, or a second one to a peer, still gets our handshake, so that the
+  // side that dialled learns whom it reached and does not dial the address again at once.
+  const bool answer =
+      !refused || *refused == CloseReason::self_connection || *refused == CloseReason::duplicate;
+  if (!answer) co_return;
   const Outcome<void> sent =
       co_await send_handshake(host_, stream, our_handshake(), limits::handshake_timeout);
   if (!sent || refused) co_return;

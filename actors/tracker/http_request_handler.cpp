@@ -66,7 +66,8 @@ HttpReply HttpRequestHandler::announce(std::string_view query, const PeerAddress
                            .event = to_event(request->event)},
       .numwant = request->numwant,
       .policy = FamilyPolicy::same_then_other};
-  AnnounceResult result = core_.announce(announce, limits::reply_peer_count_max, now);
+  core_.announce(announce, limits::reply_peer_count_max, now, result_);
+  const AnnounceResult& result = result_;
   if (!result.failure.empty()) return failure_reply(result.failure);
 
   const TrackerConfig& config = core_.config();
@@ -77,8 +78,8 @@ HttpReply HttpRequestHandler::announce(std::string_view query, const PeerAddress
   response.complete = result.counts.seeders;
   response.incomplete = result.counts.leechers;
   response.peers.reserve(result.peers.size());
-  for (const ListedPeer& peer : result.peers) {
-    response.peers.push_back(http::TrackerPeer{.address = peer.address, .peer_id = peer.peer_id});
+  for (const ListedPeer peer : result.peers) {
+    response.peers.push_back(http::TrackerPeer{.address = peer->address, .peer_id = peer->peer_id});
   }
   assert(response.peers.size() <= limits::reply_peer_count_max);
   return HttpReply{.status = 200,

@@ -41,6 +41,8 @@ class HttpRequestHandler {
   HttpReply scrape(std::string_view query, const PeerAddress& remote, net::TimePoint now);
 
   TrackerCore& core_;
+  // Reused from one announce to the next.
+  AnnounceResult result_;
 };
 
 }  // namespace swarmlab::tracker

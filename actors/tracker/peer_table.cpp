@@ -97,18 +97,27 @@ void PeerTable::change_address(Index index, const PeerAddress& address) {
   check_index(index);
 }
 
-void PeerTable::sample(std::size_t count, const Requester& requester, net::TimePoint live_since,
+PeerTable::Exclusion PeerTable::exclusion_of(const Requester& requester) const {
+  Exclusion exclusion;
+  if (const auto index = find_by_peer_id(requester.peer_id)) exclusion.first = *index;
+  if (const auto index = find_by_address(requester.address)) exclusion.second = *index;
+  assert(exclusion.first == no_index || exclusion.first < peers_.size());
+  assert(exclusion.second == no_index || exclusion.second < peers_.size());
+  return exclusion;
+}
+
+void PeerTable::sample(std::size_t count, Exclusion excluded, net::TimePoint live_since,
                        net::Rng& rng, std::vector<ListedPeer>& out) const {
   const std::size_t size = peers_.size();
-  const auto eligible = [&](const StoredPeer& peer) {
-    return peer.last_seen >= live_since && peer.address != requester.address &&
-           peer.peer_id != requester.peer_id;
+  const auto eligible = [&](Index index) {
+    return index != excluded.first && index != excluded.second &&
+           peers_[index].last_seen >= live_since;
   };
   const std::size_t wanted_end = out.size() + count;
   if (count >= size) {
     // Every peer fits: no need to draw.
-    for (const StoredPeer& peer : peers_) {
-      if (eligible(peer)) out.push_back({peer.address, peer.peer_id});
+    for (Index index = 0; index < size; ++index) {
+      if (eligible(index)) out.push_back(&peers_[index]);
     }
     assert(out.size() <= wanted_end);
     return;
@@ -124,8 +133,7 @@ void PeerTable::sample(std::size_t count, const Requester& requester, net::TimeP
     const auto chosen = static_cast<Index>(position + rng.below(size - position));
     const Index picked = value_at(chosen);
     displaced[chosen] = value_at(position);
-    const StoredPeer& peer = peers_[picked];
-    if (eligible(peer)) out.push_back({peer.address, peer.peer_id});
+    if (eligible(picked)) out.push_back(&peers_[picked]);
   }
   assert(out.size() <= wanted_end);
 }

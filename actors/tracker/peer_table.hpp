@@ -36,12 +36,10 @@ struct StoredPeer {
   bool seeder = false;
 };
 
-// A peer as a reply lists it.
-struct ListedPeer {
-  PeerAddress address;
-  PeerId peer_id{};
-  friend bool operator==(const ListedPeer&, const ListedPeer&) = default;
-};
+// A peer as a reply lists it: a view of its entry, valid until the swarm next changes (a reply is
+// encoded before anything else happens to the swarm). Pointers are never compared or ordered to
+// decide anything.
+using ListedPeer = const StoredPeer*;
 
 // Who asks: never listed back to itself, whether by address or by peer id.
 struct Requester {
@@ -77,10 +75,20 @@ class PeerTable {
   // The peer at `index` now has this address (its address changed); the address must be new.
   void change_address(Index index, const PeerAddress& address);
 
-  // Appends up to `count` live peers other than the requester, chosen uniformly at random without
-  // repetition (a sparse Fisher-Yates shuffle: O(count) draws while few peers are skipped).
-  void sample(std::size_t count, const Requester& requester, net::TimePoint live_since,
-              net::Rng& rng, std::vector<ListedPeer>& out) const;
+  static constexpr Index no_index = ~Index{0};
+  // Entries a sample leaves out (the requester's own, found by peer id and by address).
+  struct Exclusion {
+    Index first = no_index;
+    Index second = no_index;
+  };
+  // The requester's entries in this table: by peer id and, in its own family, by address.
+  Exclusion exclusion_of(const Requester& requester) const;
+
+  // Appends up to `count` live peers other than the excluded ones, chosen uniformly at random
+  // without repetition (a sparse Fisher-Yates shuffle: O(count) draws while few peers are
+  // skipped).
+  void sample(std::size_t count, Exclusion excluded, net::TimePoint live_since, net::Rng& rng,
+              std::vector<ListedPeer>& out) const;
 
   // Removes every peer last seen before `cutoff`; returns how many.
   std::size_t expire(net::TimePoint cutoff);

@@ -8,7 +8,8 @@ Swarm::Swarm(std::uint64_t hash_seed, net::TimePoint created)
     : tables_{PeerTable(hash_seed), PeerTable(net::mix64(hash_seed))}, last_activity_(created) {}
 
 SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool may_add) {
-  assert(announce.address.port != 0);
+  // A stopped peer may announce port 0 (it no longer listens); nobody is stored with port 0.
+  assert(announce.address.port != 0 || announce.event == AnnounceEvent::stopped);
   assert(last_activity_ <= now);
   last_activity_ = now;
   PeerTable& table = tables_[slot(announce.address.family)];
@@ -78,12 +79,16 @@ SwarmUpdate Swarm::update_known(PeerTable& table, PeerTable::Index index,
 void Swarm::sample(std::size_t count, const Requester& requester, FamilyPolicy policy,
                    net::TimePoint live_since, net::Rng& rng, std::vector<ListedPeer>& out) const {
   const std::size_t start = out.size();
-  const std::size_t own = slot(requester.address.family);
-  tables_[own].sample(count, requester, live_since, rng, out);
+  const PeerTable& own = tables_[slot(requester.address.family)];
+  own.sample(count, own.exclusion_of(requester), live_since, rng, out);
   assert(out.size() - start <= count);
   if (policy == FamilyPolicy::same_then_other) {
     const std::size_t listed = out.size() - start;
-    if (listed < count) tables_[1 - own].sample(count - listed, requester, live_since, rng, out);
+    const PeerTable& other = tables_[1 - slot(requester.address.family)];
+    // In the other family only the peer id can be the requester's (a dual-stack client).
+    PeerTable::Exclusion excluded;
+    if (const auto index = other.find_by_peer_id(requester.peer_id)) excluded.first = *index;
+    if (listed < count) other.sample(count - listed, excluded, live_since, rng, out);
   }
   assert(out.size() - start <= count);
 }

@@ -8,12 +8,6 @@ namespace swarmlab::tracker {
 
 namespace {
 
-AnnounceResult refused(std::string_view reason) {
-  AnnounceResult result;
-  result.failure = reason;
-  return result;
-}
-
 std::uint64_t draw_seed(const TrackerConfig& config, net::Rng& rng) {
   check_config(config);
   return rng.next();
@@ -48,33 +42,41 @@ std::uint32_t TrackerCore::reply_peer_count(std::optional<std::uint32_t> numwant
   return count;
 }
 
-AnnounceResult TrackerCore::announce(const Announce& announce, std::size_t reply_peer_count_max,
-                                     net::TimePoint now) {
+void TrackerCore::announce(const Announce& announce, std::size_t reply_peer_count_max,
+                           net::TimePoint now, AnnounceResult& result) {
+  result.failure = {};
+  result.counts = {};
+  result.peers.clear();
   const PeerAnnounce& peer = announce.peer;
-  if (!serves(announce.info_hash)) return refused(failure::not_registered);
+  if (!serves(announce.info_hash)) {
+    result.failure = failure::not_registered;
+    return;
+  }
   if (peer.address.port == 0 && peer.event != AnnounceEvent::stopped) {
-    return refused(failure::invalid_port);
+    result.failure = failure::invalid_port;
+    return;
   }
   const RegistryUpdate update = registry_.announce(announce.info_hash, peer, now);
-  if (update.update == SwarmUpdate::peer_id_taken) return refused(failure::peer_id_taken);
-  if (update.swarm == nullptr) {
-    if (update.update == SwarmUpdate::swarm_full) return refused(failure::too_many_torrents);
-    // A stopped peer of a torrent nobody announced: nothing to list, nothing to count.
-    report(record::TrackerRequest::announce, peer.address, announce.info_hash, peer.event, now);
-    return {};
+  if (update.update == SwarmUpdate::peer_id_taken) {
+    result.failure = failure::peer_id_taken;
+    return;
   }
-  AnnounceResult result;
-  result.counts = update.swarm->counts();
-  if (peer.event != AnnounceEvent::stopped) {
-    const std::size_t count =
-        std::min<std::size_t>(reply_peer_count(announce.numwant), reply_peer_count_max);
-    result.peers.reserve(count);
-    update.swarm->sample(count, Requester{peer.address, peer.peer_id}, announce.policy,
-                         now - config_.peer_timeout, rng_, result.peers);
-    assert(result.peers.size() <= count);
+  if (update.swarm == nullptr && update.update == SwarmUpdate::swarm_full) {
+    result.failure = failure::too_many_torrents;
+    return;
+  }
+  // Without a swarm, the stopped peer of a torrent nobody announced: nothing to list or count.
+  if (update.swarm != nullptr) {
+    result.counts = update.swarm->counts();
+    if (peer.event != AnnounceEvent::stopped) {
+      const std::size_t count =
+          std::min<std::size_t>(reply_peer_count(announce.numwant), reply_peer_count_max);
+      update.swarm->sample(count, Requester{peer.address, peer.peer_id}, announce.policy,
+                           now - config_.peer_timeout, rng_, result.peers);
+      assert(result.peers.size() <= count);
+    }
   }
   report(record::TrackerRequest::announce, peer.address, announce.info_hash, peer.event, now);
-  return result;
 }
 
 std::optional<SwarmCounts> TrackerCore::scrape(const InfoHash& info_hash, const PeerAddress& source,

@@ -62,9 +62,10 @@ class TrackerCore {
   // The number of peers a reply carries: the default when unset, never above numwant_max.
   std::uint32_t reply_peer_count(std::optional<std::uint32_t> numwant) const;
 
-  // At most `reply_peer_count_max` peers come back; the caller trims to what its format carries.
-  AnnounceResult announce(const Announce& announce, std::size_t reply_peer_count_max,
-                          net::TimePoint now);
+  // Fills `result` (replacing what it held, reusing its storage) with at most
+  // `reply_peer_count_max` peers: what the caller's format carries.
+  void announce(const Announce& announce, std::size_t reply_peer_count_max, net::TimePoint now,
+                AnnounceResult& result);
   // Nullopt when the torrent is not served (private mode). Unknown torrents count zero.
   std::optional<SwarmCounts> scrape(const InfoHash& info_hash, const PeerAddress& source,
                                     net::TimePoint now);

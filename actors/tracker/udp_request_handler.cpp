@@ -18,7 +18,7 @@ udp::Response error_response(std::uint32_t transaction_id, std::string_view mess
 }
 
 void encode_into(const udp::Response& response, std::vector<std::uint8_t>& reply) {
-  reply = udp::encode(response);
+  udp::encode(response, reply);
   assert(reply.size() <= limits::udp_reply_size_max);
 }
 
@@ -56,35 +56,43 @@ void UdpRequestHandler::handle(std::span<const std::uint8_t> packet, const PeerA
   const std::uint64_t connection_id = protocol::read_u64(packet, 0);
   if (connection_ids_.verify(connection_id, sender, now)) {
     const std::uint32_t transaction_id = protocol::read_u32(packet, 12);
-    encode_into(error_response(transaction_id, request.error().code.message()), reply);
+    // A short packet gets a shorter message: the reply never outgrows the request.
+    const std::string message = request.error().code.message();
+    const std::size_t room = packet.size() - udp::error_header_size_bytes;
+    encode_into(error_response(transaction_id, std::string_view(message).substr(0, room)), reply);
   }
 }
 
 void UdpRequestHandler::handle_parsed(const udp::Request& request, const PeerAddress& sender,
                                       net::TimePoint now, std::vector<std::uint8_t>& reply) {
   const auto respond = protocol::Overloaded{
-      [&](const udp::ConnectRequest& connect) -> udp::Response {
-        return udp::ConnectResponse{.transaction_id = connect.transaction_id,
-                                    .connection_id = connection_ids_.issue(sender, now)};
+      [&](const udp::ConnectRequest& connect) {
+        encode_into(udp::ConnectResponse{.transaction_id = connect.transaction_id,
+                                         .connection_id = connection_ids_.issue(sender, now)},
+                    reply);
       },
-      [&](const udp::AnnounceRequest& announce_request) -> udp::Response {
+      [&](const udp::AnnounceRequest& announce_request) {
         if (!connection_ids_.verify(announce_request.connection_id, sender, now)) {
-          return error_response(announce_request.transaction_id, "invalid connection id");
+          encode_into(error_response(announce_request.transaction_id, "invalid connection id"),
+                      reply);
+          return;
         }
-        return announce(announce_request, sender, now);
+        announce(announce_request, sender, now, reply);
       },
-      [&](const udp::ScrapeRequest& scrape_request) -> udp::Response {
+      [&](const udp::ScrapeRequest& scrape_request) {
         if (!connection_ids_.verify(scrape_request.connection_id, sender, now)) {
-          return error_response(scrape_request.transaction_id, "invalid connection id");
+          encode_into(error_response(scrape_request.transaction_id, "invalid connection id"),
+                      reply);
+          return;
         }
-        return scrape(scrape_request, sender, now);
+        encode_into(scrape(scrape_request, sender, now), reply);
       },
   };
-  encode_into(std::visit(respond, request), reply);
+  std::visit(respond, request);
 }
 
-udp::Response UdpRequestHandler::announce(const udp::AnnounceRequest& request,
-                                          const PeerAddress& sender, net::TimePoint now) {
+void UdpRequestHandler::announce(const udp::AnnounceRequest& request, const PeerAddress& sender,
+                                 net::TimePoint now, std::vector<std::uint8_t>& reply) {
   PeerAddress address = sender;
   address.port = request.port;  // the `ip` field is not trusted: the source address is used
   const Announce announce{
@@ -99,22 +107,25 @@ udp::Response UdpRequestHandler::announce(const udp::AnnounceRequest& request,
       .policy = FamilyPolicy::same_only};
   const std::size_t fits = sender.is_ipv4() ? limits::udp_reply_ipv4_peer_count_max
                                             : limits::udp_reply_ipv6_peer_count_max;
-  AnnounceResult result = core_.announce(announce, fits, now);
-  if (!result.failure.empty()) return error_response(request.transaction_id, result.failure);
-  udp::AnnounceResponse response{
-      .transaction_id = request.transaction_id,
-      .interval_seconds = static_cast<std::uint32_t>(
-          std::chrono::duration_cast<std::chrono::seconds>(core_.config().interval).count()),
-      .leechers = result.counts.leechers,
-      .seeders = result.counts.seeders,
-      .peers = {}};
-  response.peers.reserve(result.peers.size());
-  for (const ListedPeer& peer : result.peers) {
-    assert(peer.address.family == sender.family);
-    response.peers.push_back(peer.address);
+  core_.announce(announce, fits, now, result_);
+  if (!result_.failure.empty()) {
+    encode_into(error_response(request.transaction_id, result_.failure), reply);
+    return;
+  }
+  // Filled in place, so that its peer list keeps its storage from one announce to the next.
+  auto& response = std::get<udp::AnnounceResponse>(announce_response_);
+  response.transaction_id = request.transaction_id;
+  response.interval_seconds = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(core_.config().interval).count());
+  response.leechers = result_.counts.leechers;
+  response.seeders = result_.counts.seeders;
+  response.peers.clear();
+  for (const ListedPeer peer : result_.peers) {
+    assert(peer->address.family == sender.family);
+    response.peers.push_back(peer->address);
   }
   assert(response.peers.size() <= fits);
-  return response;
+  encode_into(announce_response_, reply);
 }
 
 udp::Response UdpRequestHandler::scrape(const udp::ScrapeRequest& request,

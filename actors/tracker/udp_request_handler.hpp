@@ -38,13 +38,16 @@ class UdpRequestHandler {
  private:
   void handle_parsed(const protocol::tracker_udp::Request& request, const PeerAddress& sender,
                      net::TimePoint now, std::vector<std::uint8_t>& reply);
-  protocol::tracker_udp::Response announce(const protocol::tracker_udp::AnnounceRequest& request,
-                                           const PeerAddress& sender, net::TimePoint now);
+  void announce(const protocol::tracker_udp::AnnounceRequest& request, const PeerAddress& sender,
+                net::TimePoint now, std::vector<std::uint8_t>& reply);
   protocol::tracker_udp::Response scrape(const protocol::tracker_udp::ScrapeRequest& request,
                                          const PeerAddress& sender, net::TimePoint now);
 
   TrackerCore& core_;
   ConnectionIds connection_ids_;
+  // Reused from one announce to the next, so that answering one allocates nothing.
+  AnnounceResult result_;
+  protocol::tracker_udp::Response announce_response_{protocol::tracker_udp::AnnounceResponse{}};
 };
 
 }  // namespace swarmlab::tracker

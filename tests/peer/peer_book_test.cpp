@@ -73,6 +73,22 @@ TEST(PeerBook, ClosedConnectionsReturnUnlessTheReasonForbidsIt) {
   EXPECT_EQ(book.state(endpoint(2)), State::retired);
 }
 
+TEST(PeerBook, DuplicateLeavesTheAddressToTheSurvivingConnection) {
+  PeerBook book;
+  net::Rng rng(1);
+  book.add(endpoint(1));
+  ASSERT_EQ(book.take_next(start, rng), endpoint(1));
+  // The peer's own connection to us told us its listening port, then our dial lost to it.
+  book.on_connected(endpoint(1));
+  book.on_closed(endpoint(1), CloseReason::duplicate, start);
+  EXPECT_EQ(book.state(endpoint(1)), State::connected);
+  // With nobody holding the address, a duplicate is tried again later.
+  book.add(endpoint(2));
+  ASSERT_EQ(book.take_next(start, rng), endpoint(2));
+  book.on_closed(endpoint(2), CloseReason::duplicate, start);
+  EXPECT_EQ(book.state(endpoint(2)), State::waiting);
+}
+
 TEST(PeerBook, BanCoversEveryPortOfTheAddress) {
   PeerBook book;
   book.add(endpoint(1, 1000));

@@ -76,10 +76,12 @@ void SimSwarm::add_seed() {
                              .observer = &observer_,
                              .actor_id = 0,
                              .receive_buffer_bytes = peer::limits::receive_buffer_bytes_small}));
+  peer::TorrentConfig config{.existing_data = peer::ExistingData::trust_complete};
+  if (options_.configure) options_.configure(0, config);
   torrents_.push_back(&peers_.back()->add_torrent(
       {.info_hash = info_hash_,
        .disk = std::make_unique<storage::InlineDiskIo>(std::move(content)),
-       .config = {.existing_data = peer::ExistingData::trust_complete}}));
+       .config = config}));
   const auto started = peers_.back()->start();
   assert(started);
   joined_.push_back(0);
@@ -100,11 +102,13 @@ void SimSwarm::add_leecher(std::size_t index, net::Rng& rng) {
                              .observer = &observer_,
                              .actor_id = actor,
                              .receive_buffer_bytes = peer::limits::receive_buffer_bytes_small}));
+  peer::TorrentConfig config{.existing_data = peer::ExistingData::none,
+                             .send_corrupt_blocks = index == options_.corrupt_leecher};
+  if (options_.configure) options_.configure(index + 1, config);
   torrents_.push_back(&peers_.back()->add_torrent(
       {.info_hash = info_hash_,
        .disk = std::make_unique<storage::InlineDiskIo>(std::move(content)),
-       .config = {.existing_data = peer::ExistingData::none,
-                  .send_corrupt_blocks = index == options_.corrupt_leecher}}));
+       .config = config}));
   const auto delay = net::Duration(static_cast<std::int64_t>(
       rng.below(static_cast<std::uint64_t>(options_.join_window.count()) + 1)));
   const std::uint64_t join_seed = rng.next();

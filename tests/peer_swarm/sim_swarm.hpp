@@ -10,6 +10,7 @@
 #include "tests/peer_swarm/recording_observer.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -29,6 +30,8 @@ struct SwarmOptions {
   net::Duration join_window = std::chrono::seconds(10);
   // Addresses handed to a joining leecher besides the seed's.
   std::size_t known_peers_max = 30;
+  // Adjusts a torrent's configuration: peer 0 is the seed, peer i + 1 is leecher i.
+  std::function<void(std::size_t peer, peer::TorrentConfig&)> configure = {};
 };
 
 class SimSwarm {

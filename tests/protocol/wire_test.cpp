@@ -485,3 +485,48 @@ TEST_F(WireNegative, ExtendedPayloadAboveLimit) {
 
 }  // namespace
 }  // namespace swarmlab::protocol::wire
+
+namespace swarmlab::protocol::wire {
+namespace {
+
+TEST(WireDecode, SmallBufferGrowsForABlockAndShrinksWhenEmpty) {
+  const PieceGeometry geometry{
+      .piece_count = 4, .piece_length_bytes = 64 * 1024, .total_size_bytes = 256 * 1024};
+  WireDecoder decoder(DecoderLimits::for_torrent(geometry, {}), HandshakeExpected::no,
+                      buffer_size_min);
+  std::vector<std::uint8_t> block(block_size_bytes, 0x5a);
+  std::vector<std::uint8_t> stream;
+  append_frame(stream, Have{.piece_index = 2});
+  append_frame(stream, Piece{.piece_index = 1, .begin = 16 * 1024, .block = block});
+  append_frame(stream, Have{.piece_index = 3});
+  std::size_t fed = 0;
+  std::vector<Message> messages;
+  for (int reads = 0; reads < 1000 && fed < stream.size(); ++reads) {
+    const auto space = decoder.prepare();
+    ASSERT_FALSE(space.empty());
+    const std::size_t size = std::min(space.size(), stream.size() - fed);
+    std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(fed), size, space.begin());
+    decoder.commit(size);
+    fed += size;
+    while (auto message = decoder.next().value()) {
+      // Views into the buffer: compare the block before the buffer changes.
+      if (const auto* piece = std::get_if<Piece>(&*message)) {
+        EXPECT_TRUE(std::equal(piece->block.begin(), piece->block.end(), block.begin()));
+      }
+      messages.push_back(*message);
+    }
+  }
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(std::get<Have>(messages[2]).piece_index, 3u);
+  EXPECT_GT(decoder.buffer_size_bytes(), block_size_bytes);
+  decoder.shrink_if_empty(buffer_size_min);
+  EXPECT_EQ(decoder.buffer_size_bytes(), buffer_size_min);
+  // It still decodes after shrinking.
+  std::vector<std::uint8_t> more;
+  append_frame(more, Have{.piece_index = 0});
+  EXPECT_EQ(decoder.feed(more), more.size());
+  EXPECT_EQ(std::get<Have>(decoder.next().value().value()).piece_index, 0u);
+}
+
+}  // namespace
+}  // namespace swarmlab::protocol::wire

@@ -210,6 +210,10 @@ TEST_P(TrackerSwarmWorld, ThousandPeersFindEachOtherAndLeave) {
     expect_sound_reply(index, all_addresses);
   }
   EXPECT_EQ(server->core().registry().peer_count(), peer_count);
+  // Expiry is a matter of seconds between rounds of 1,000 announces: exact in simulated time, but
+  // on real sockets a loaded machine stretches a round past the timeouts. The real backend stops at
+  // the first round; the expiry rules are checked in the simulator.
+  if (GetParam() == "real") return;
   const net::TimePoint first_round_end = world->now();
 
   world->run_for(second_round_delay);

@@ -71,6 +71,39 @@ class UdpHandlerTest : public ::testing::Test {
   UdpRequestHandler handler;
 };
 
+TEST_F(UdpHandlerTest, StoppedWithPortZeroRemovesThePeerWithoutListingAnyone) {
+  announce(1, ipv4_peer(1, 40000));
+  const PeerAddress from = ipv4_peer(2, 40000);
+  announce(2, from);
+  udp::AnnounceRequest request = announce_request(2, connect(from));
+  request.event = udp::Event::stopped;
+  request.port = 0;
+  const udp::Response response = exchange(request, from);
+  const auto* reply = std::get_if<udp::AnnounceResponse>(&response);
+  ASSERT_NE(reply, nullptr);
+  EXPECT_TRUE(reply->peers.empty());
+  EXPECT_EQ(reply->leechers, 1u);
+}
+
+TEST_F(UdpHandlerTest, ErrorReplyToAShortMalformedPacketIsNoLargerThanIt) {
+  const PeerAddress from = ipv4_peer(1, 40000);
+  const std::uint64_t id = connect(from);
+  // A valid connection id, action "announce", and far too short to be one.
+  Bytes packet(20, 0);
+  for (int byte = 0; byte < 8; ++byte)
+    packet[byte] = static_cast<std::uint8_t>(id >> (56 - 8 * byte));
+  packet[11] = 1;
+  packet[15] = 9;
+  const Bytes reply = send(packet, from);
+  ASSERT_FALSE(reply.empty());
+  EXPECT_LE(reply.size(), packet.size());
+  const auto response = udp::decode_response(reply, from.family);
+  ASSERT_TRUE(response);
+  const auto* error = std::get_if<udp::ErrorResponse>(&*response);
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->transaction_id, 9u);
+}
+
 TEST_F(UdpHandlerTest, ConnectThenAnnounceListsOthers) {
   for (std::uint32_t number = 1; number <= 4; ++number)
     announce(number, ipv4_peer(number, 40000));

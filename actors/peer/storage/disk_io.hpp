@@ -10,6 +10,15 @@
 // worker touching freed memory: the worker finishes on the operation's own copy and the result is
 // dropped. A cancelled write may still land; a piece never counts as ours before verify_piece says
 // so, whatever was written.
+//
+// How the peer uses it:
+//   start:           present = co_await check_existing(progress); request only the others
+//   block received:  co_await write(block, bytes, taint)   (taint: the simulator marked the
+//                    sender corrupt; phantom storage needs it, the others ignore it)
+//   piece complete:  co_await verify_piece(piece) -> true: ours, announce HAVE;
+//                    false: co_await discard_piece(piece), re-request, blame the contributors
+//   request served:  bytes = co_await read(block)  (empty in phantom mode: send the size only)
+//   shutdown:        co_await flush()
 #pragma once
 
 #include "actors/peer/storage/storage.hpp"

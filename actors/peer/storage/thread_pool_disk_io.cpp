@@ -43,9 +43,9 @@ struct ThreadPoolDiskIo::Operation {
     asio::post(operation->executor, [operation, error] {
       assert(operation->handler.has_value());
       operation->slot.clear();
-      DiskHandler handler(std::move(*operation->handler));
+      DiskHandler resumed(std::move(*operation->handler));
       operation->handler.reset();
-      std::move(handler)(error);
+      std::move(resumed)(error);
     });
   }
 };
