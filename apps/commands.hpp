@@ -12,5 +12,6 @@ void register_report(CLI::App& app, CommandSet& commands);
 void register_tracker(CLI::App& app, CommandSet& commands);
 void register_download(CLI::App& app, CommandSet& commands);
 void register_seed(CLI::App& app, CommandSet& commands);
+void register_run(CLI::App& app, CommandSet& commands);
 
 }  // namespace swarmlab::apps

@@ -104,6 +104,8 @@ class Torrent {
   // Called with the new state each time it changes (completion: seeding; policy met: finished).
   using StateListener = std::function<void(TorrentState)>;
   void add_state_listener(StateListener listener);
+  // Research and simulation faults: start (or stop) sending corrupt blocks (see TorrentConfig).
+  void set_send_corrupt_blocks(bool corrupt) { config_.send_corrupt_blocks = corrupt; }
   void set_rate_limits(std::int64_t upload_bytes_per_second,
                        std::int64_t download_bytes_per_second);
 
