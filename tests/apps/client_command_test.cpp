@@ -91,7 +91,9 @@ TEST(ClientCommands, SeedWithoutItsDataAndMagnetWithoutPeersAreRefused) {
 TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
   TempDir dir;
   make_torrent(dir);
-  test::BackgroundProcess seeder({"timeout", "60", SWARMLAB_EXECUTABLE, "seed",
+  // `timeout --foreground`: otherwise timeout passes a SIGTERM on twice (to the command and to
+  // its process group), and a second signal makes swarmlab stop at once instead of cleanly.
+  test::BackgroundProcess seeder({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "seed",
                                   (dir / "pair.torrent").string(), (dir / "data").string(),
                                   "--bind", "127.0.0.1", "--port", "0", "--status-interval", "1"});
   const auto port = seeder.wait_for("listening: port ", 20s);
@@ -109,15 +111,16 @@ TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_NE(again.out.find("checked: 7 of 7 pieces present"), std::string::npos) << again.out;
   const int status = seeder.stop();
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << "\n"
+                                                             << seeder.output() << seeder.errors();
 }
 
 // Seed and download find each other only through `swarmlab tracker`.
 TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
   TempDir dir;
-  test::BackgroundProcess tracker({"timeout", "60", SWARMLAB_EXECUTABLE, "tracker", "--bind",
-                                   "127.0.0.1", "--http-port", "0", "--no-udp", "--interval", "2",
-                                   "--min-interval", "1"});
+  test::BackgroundProcess tracker({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "tracker",
+                                   "--bind", "127.0.0.1", "--http-port", "0", "--no-udp",
+                                   "--interval", "2", "--min-interval", "1"});
   const auto http_port = tracker.wait_for("http-port: ", 20s);
   ASSERT_TRUE(http_port) << tracker.errors();
   test::write_file(dir / "data/solo.bin", test::pattern_bytes(200'000, 9));
@@ -128,13 +131,14 @@ TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
   const auto created = protocol::create_torrent(dir / "data/solo.bin", options);
   ASSERT_TRUE(created);
   test::write_file(dir / "solo.torrent", created->torrent_file);
-  test::BackgroundProcess seeder({"timeout", "60", SWARMLAB_EXECUTABLE, "seed",
+  test::BackgroundProcess seeder({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "seed",
                                   (dir / "solo.torrent").string(), (dir / "data").string(),
                                   "--bind", "127.0.0.1", "--port", "0"});
   ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
-  const auto download = run_process({"timeout", "40", SWARMLAB_EXECUTABLE, "download",
-                                     (dir / "solo.torrent").string(), "-o", (dir / "down").string(),
-                                     "--bind", "127.0.0.1", "--port", "0"});
+  const auto download =
+      run_process({"timeout", "--foreground", "40", SWARMLAB_EXECUTABLE, "download",
+                   (dir / "solo.torrent").string(), "-o", (dir / "down").string(), "--bind",
+                   "127.0.0.1", "--port", "0"});
   ASSERT_EQ(download.exit_code, 0) << download.out << download.err << seeder.output();
   EXPECT_NE(download.out.find("trackers: 1"), std::string::npos) << download.out;
   EXPECT_EQ(test::read_file(dir / "down/solo.bin"), test::read_file(dir / "data/solo.bin"));

@@ -97,7 +97,10 @@ class LibtorrentSeeder {
 std::vector<std::string> swarmlab_download(const std::string& source,
                                            const std::filesystem::path& save_path,
                                            const std::string& peer) {
+  // `timeout --foreground`: otherwise timeout passes a SIGTERM on twice (to the command and to
+  // its process group), and a second signal makes swarmlab stop at once instead of cleanly.
   return {"timeout",
+          "--foreground",
           client_time_limit_seconds,
           SWARMLAB_EXECUTABLE,
           "download",
@@ -131,9 +134,10 @@ TEST(PeerInterop, LibtorrentDownloadsFromSwarmlabSeeder) {
   if (!have_libtorrent()) GTEST_SKIP() << "python3-libtorrent is not installed";
   const TempDir dir;
   make_torrent(dir);
-  BackgroundProcess seeder({"timeout", client_time_limit_seconds, SWARMLAB_EXECUTABLE, "seed",
-                            (dir / "album.torrent").string(), (dir / "seed").string(), "--bind",
-                            loopback, "--port", "0", "--status-interval", "1"});
+  BackgroundProcess seeder({"timeout", "--foreground", client_time_limit_seconds,
+                            SWARMLAB_EXECUTABLE, "seed", (dir / "album.torrent").string(),
+                            (dir / "seed").string(), "--bind", loopback, "--port", "0",
+                            "--status-interval", "1"});
   const auto port = seeder.wait_for("listening: port ", seeder_start_timeout);
   ASSERT_TRUE(port) << seeder.output() << seeder.errors();
   ASSERT_TRUE(seeder.wait_for("complete:", seeder_start_timeout))
