@@ -10,5 +10,8 @@ void register_create(CLI::App& app, CommandSet& commands);
 void register_info(CLI::App& app, CommandSet& commands);
 void register_report(CLI::App& app, CommandSet& commands);
 void register_tracker(CLI::App& app, CommandSet& commands);
+void register_download(CLI::App& app, CommandSet& commands);
+void register_seed(CLI::App& app, CommandSet& commands);
+void register_run(CLI::App& app, CommandSet& commands);
 
 }  // namespace swarmlab::apps

@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   swarmlab::apps::register_info(app, commands);
   swarmlab::apps::register_report(app, commands);
   swarmlab::apps::register_tracker(app, commands);
+  swarmlab::apps::register_download(app, commands);
+  swarmlab::apps::register_seed(app, commands);
+  swarmlab::apps::register_run(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

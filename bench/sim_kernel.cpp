@@ -143,7 +143,7 @@ struct CallbackUdpHost {
   Tally* tally;
   std::array<std::uint8_t, datagram_size_bytes> payload{};
   std::array<std::uint8_t, 2048> buffer{};
-  net::Endpoint sender;
+  net::Endpoint sender{};
 
   void start() {
     timer.expires_at(host->now() + net::Duration(host->rng().below(100'000'000)));

@@ -89,6 +89,8 @@ class Torrent {
   std::int64_t bytes_left() const { return bytes_left_; }
   // The port to announce (the peer's listening port).
   std::uint16_t listen_port() const { return session_.listen_port; }
+  // The peer's shared context (host, peer id, observer), for the tracker client.
+  const SessionContext& session() const { return session_; }
 
   // Addresses to connect to (from a tracker, PEX, the command line). Our own address is skipped.
   void add_peers(std::span<const protocol::PeerAddress> peers);
@@ -102,6 +104,8 @@ class Torrent {
   // Called with the new state each time it changes (completion: seeding; policy met: finished).
   using StateListener = std::function<void(TorrentState)>;
   void add_state_listener(StateListener listener);
+  // Research and simulation faults: start (or stop) sending corrupt blocks (see TorrentConfig).
+  void set_send_corrupt_blocks(bool corrupt) { config_.send_corrupt_blocks = corrupt; }
   void set_rate_limits(std::int64_t upload_bytes_per_second,
                        std::int64_t download_bytes_per_second);
 

@@ -49,7 +49,12 @@ asio::awaitable<void> Torrent::connect_loop() {
     if (stopping_) co_return;
     const net::TimePoint now = host_.now();
     start_connects(now);
-    const auto retry_at = book_.next_retry_at();
+    // With every slot taken, a due retry must wait for a slot (a closing connection or a finished
+    // attempt wakes the loop); arming the timer for it would wake the loop at once, forever.
+    const bool slot_free =
+        half_open_ < config_.half_open_max &&
+        static_cast<std::int32_t>(connections_.size()) + half_open_ < config_.connections_max;
+    const auto retry_at = slot_free ? book_.next_retry_at() : std::nullopt;
     connect_timer_.expires_at(retry_at ? std::max(*retry_at, now + net::Duration{1})
                                        : net::time_max);
     co_await connect_timer_.async_wait(use_tuple);

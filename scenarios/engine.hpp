@@ -1,0 +1,70 @@
+// The scenario engine: spec -> simulated world -> run -> invariants -> results.
+//
+//   LoadedScenario scenario = std::get<LoadedScenario>(load_scenario(path, overrides));
+//   RunResult result = run_scenario(scenario, {.database_path = "results.sqlite"});
+//
+// It builds a sim::World with one host per tracker (TrackerServer) and per peer (peer::Peer with
+// one torrent), schedules arrivals, departures and the fault timeline with World::at(), samples
+// counters every sampling interval, checks the invariants as the run goes (invariants.hpp, and
+// liveness here), and records everything through record::Recorder when a database is given. The
+// same scenario and seed give the same trace hash and the same recorded rows. Part of scenarios/.
+#pragma once
+
+#include "net/time.hpp"
+#include "record/run.hpp"
+#include "scenarios/spec_parse.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace swarmlab::scenarios {
+
+// What the engine tells whoever shows progress, every progress interval of simulated time.
+struct Progress {
+  net::TimePoint now{};
+  std::size_t peers_total = 0;
+  std::size_t peers_arrived = 0;
+  std::size_t leechers_present = 0;
+  std::size_t leechers_completed = 0;  // ever, among peers that started without every piece
+  std::size_t leechers_total = 0;
+  std::uint64_t events = 0;
+};
+
+struct RunOptions {
+  std::optional<std::string> database_path{};
+  std::function<void(const Progress&)> progress{};
+  net::Duration progress_interval = std::chrono::seconds(10);
+};
+
+struct RunResult {
+  record::Outcome outcome = record::Outcome::completed;
+  // What ended the run: the stop condition met, or the violation report.
+  std::string detail{};
+  std::uint64_t trace_hash = 0;
+  std::string trace_hash_hex{};
+  // The recorded rows' digest (runs.rows_hash); only with a database.
+  std::optional<std::string> rows_hash{};
+  std::optional<std::int64_t> run_id;
+  net::TimePoint end_time{};
+  std::uint64_t events = 0;
+  std::size_t peers_total = 0;
+  std::size_t leechers_total = 0;
+  std::size_t leechers_completed = 0;
+  // Seconds from arrival to completion of every leecher that completed, in host order.
+  std::vector<double> download_times_seconds{};
+  std::uint64_t payload_uploaded_bytes = 0;
+  std::uint64_t payload_downloaded_bytes = 0;
+  std::uint64_t hash_failures = 0;
+  std::uint64_t bans = 0;
+};
+
+// The liveness deadline of a scenario: the one it gives, or the default derived from the torrent
+// size and the slowest rates (docs/scenarios.md).
+net::Duration liveness_deadline(const ScenarioSpec& spec);
+
+RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
+
+}  // namespace swarmlab::scenarios

@@ -1,0 +1,150 @@
+// `swarmlab download` and `swarmlab seed`, run as the built program: help, clear errors for bad
+// input (with nothing written), and a torrent going from one to the other on loopback.
+#include "protocol/torrent_creator.hpp"
+#include "tests/support/background_process.hpp"
+#include "tests/support/run_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace swarmlab::apps {
+namespace {
+
+using namespace std::chrono_literals;
+using test::run_process;
+using test::TempDir;
+
+test::ProcessResult swarmlab(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), SWARMLAB_EXECUTABLE);
+  return run_process(arguments);
+}
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// A two-file torrent of content in `dir`/data/pair, at `dir`/pair.torrent.
+void make_torrent(const TempDir& dir) {
+  test::write_file(dir / "data/pair/a.bin", test::pattern_bytes(150'000, 1));
+  test::write_file(dir / "data/pair/b/c.bin", test::pattern_bytes(70'001, 2));
+  protocol::CreateOptions options;
+  options.piece_length = 32 * 1024;
+  options.worker_count = 1;
+  const auto created = protocol::create_torrent(dir / "data/pair", options);
+  ASSERT_TRUE(created);
+  test::write_file(dir / "pair.torrent", created->torrent_file);
+}
+
+TEST(ClientCommands, HelpDescribesTheOptions) {
+  const auto download = swarmlab({"download", "--help"});
+  EXPECT_EQ(download.exit_code, 0);
+  for (const char* option : {"--output", "--peer", "--port", "--seed-after", "--seed-ratio"})
+    EXPECT_NE(download.out.find(option), std::string::npos) << option;
+  const auto seed = swarmlab({"seed", "--help"});
+  EXPECT_EQ(seed.exit_code, 0);
+  EXPECT_NE(seed.out.find("--port"), std::string::npos);
+}
+
+TEST(ClientCommands, MalformedTorrentFileIsOneClearLineAndNothingIsWritten) {
+  TempDir dir;
+  test::write_file(dir / "bad.torrent", "d4:infoi3ee");
+  const auto result =
+      swarmlab({"download", (dir / "bad.torrent").string(), "-o", (dir / "out").string()});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(line_count(result.err), 1u) << result.err;
+  EXPECT_NE(result.err.find("bad.torrent"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+}
+
+TEST(ClientCommands, MissingTorrentFileAndBadPeerAreNamed) {
+  TempDir dir;
+  const auto missing = swarmlab({"download", (dir / "none.torrent").string()});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("none.torrent"), std::string::npos) << missing.err;
+  make_torrent(dir);
+  const auto bad_peer = swarmlab({"download", (dir / "pair.torrent").string(), "-o",
+                                  (dir / "out").string(), "--peer", "localhost"});
+  EXPECT_NE(bad_peer.exit_code, 0);
+  EXPECT_EQ(line_count(bad_peer.err), 1u) << bad_peer.err;
+  EXPECT_NE(bad_peer.err.find("--peer"), std::string::npos) << bad_peer.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+}
+
+TEST(ClientCommands, SeedWithoutItsDataAndMagnetWithoutPeersAreRefused) {
+  TempDir dir;
+  make_torrent(dir);
+  const auto seed = swarmlab({"seed", (dir / "pair.torrent").string(), (dir / "empty").string()});
+  EXPECT_NE(seed.exit_code, 0);
+  EXPECT_NE(seed.err.find("pair"), std::string::npos) << seed.err;
+  const auto magnet =
+      swarmlab({"download", "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567", "-o",
+                (dir / "out").string(), "--port", "0"});
+  EXPECT_NE(magnet.exit_code, 0);
+  EXPECT_NE(magnet.err.find("no peer"), std::string::npos) << magnet.err;
+  const auto bad_magnet = swarmlab({"download", "magnet:?xt=urn:btih:xyz"});
+  EXPECT_NE(bad_magnet.exit_code, 0);
+  EXPECT_EQ(line_count(bad_magnet.err), 1u) << bad_magnet.err;
+}
+
+TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
+  TempDir dir;
+  make_torrent(dir);
+  // `timeout --foreground`: otherwise timeout passes a SIGTERM on twice (to the command and to
+  // its process group), and a second signal makes swarmlab stop at once instead of cleanly.
+  test::BackgroundProcess seeder({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "seed",
+                                  (dir / "pair.torrent").string(), (dir / "data").string(),
+                                  "--bind", "127.0.0.1", "--port", "0", "--status-interval", "1"});
+  const auto port = seeder.wait_for("listening: port ", 20s);
+  ASSERT_TRUE(port) << seeder.errors();
+  ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
+  const auto download =
+      swarmlab({"download", (dir / "pair.torrent").string(), "-o", (dir / "down").string(),
+                "--peer", "127.0.0.1:" + *port, "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_EQ(download.exit_code, 0) << download.out << download.err;
+  EXPECT_EQ(test::read_file(dir / "down/pair/a.bin"), test::read_file(dir / "data/pair/a.bin"));
+  EXPECT_EQ(test::read_file(dir / "down/pair/b/c.bin"), test::read_file(dir / "data/pair/b/c.bin"));
+  // Running again finds everything there and downloads nothing.
+  const auto again = swarmlab({"download", (dir / "pair.torrent").string(), "-o",
+                               (dir / "down").string(), "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("checked: 7 of 7 pieces present"), std::string::npos) << again.out;
+  const int status = seeder.stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << "\n"
+                                                             << seeder.output() << seeder.errors();
+}
+
+// Seed and download find each other only through `swarmlab tracker`.
+TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
+  TempDir dir;
+  test::BackgroundProcess tracker({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "tracker",
+                                   "--bind", "127.0.0.1", "--http-port", "0", "--no-udp",
+                                   "--interval", "2", "--min-interval", "1"});
+  const auto http_port = tracker.wait_for("http-port: ", 20s);
+  ASSERT_TRUE(http_port) << tracker.errors();
+  test::write_file(dir / "data/solo.bin", test::pattern_bytes(200'000, 9));
+  protocol::CreateOptions options;
+  options.piece_length = 32 * 1024;
+  options.worker_count = 1;
+  options.trackers = {"http://127.0.0.1:" + *http_port + "/announce"};
+  const auto created = protocol::create_torrent(dir / "data/solo.bin", options);
+  ASSERT_TRUE(created);
+  test::write_file(dir / "solo.torrent", created->torrent_file);
+  test::BackgroundProcess seeder({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "seed",
+                                  (dir / "solo.torrent").string(), (dir / "data").string(),
+                                  "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
+  const auto download =
+      run_process({"timeout", "--foreground", "40", SWARMLAB_EXECUTABLE, "download",
+                   (dir / "solo.torrent").string(), "-o", (dir / "down").string(), "--bind",
+                   "127.0.0.1", "--port", "0"});
+  ASSERT_EQ(download.exit_code, 0) << download.out << download.err << seeder.output();
+  EXPECT_NE(download.out.find("trackers: 1"), std::string::npos) << download.out;
+  EXPECT_EQ(test::read_file(dir / "down/solo.bin"), test::read_file(dir / "data/solo.bin"));
+  const int status = seeder.stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+}
+
+}  // namespace
+}  // namespace swarmlab::apps

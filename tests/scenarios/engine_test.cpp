@@ -1,0 +1,139 @@
+// The scenario engine: small swarms complete; the same seed gives the same trace hash and the
+// same recorded rows, another seed another hash; corrupt peers are caught and no corrupt piece is
+// accepted; a liveness violation stops the run; departures, crashes and restarts, and peers that
+// announce to the scenario's tracker.
+#include "tests/scenarios/scenario_text.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <filesystem>
+
+namespace swarmlab::scenarios_test {
+namespace {
+
+using record::Outcome;
+using scenarios::RunResult;
+using ::testing::HasSubstr;
+
+class ScratchDatabase {
+ public:
+  explicit ScratchDatabase(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              ("swarmlab-engine-" + std::to_string(::getpid()) + "-" + name + ".sqlite")) {
+    std::filesystem::remove(path_);
+  }
+  ~ScratchDatabase() {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
+  }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+RunResult run(const std::string& text, const std::vector<std::string>& overrides = {},
+              std::optional<std::string> database = std::nullopt) {
+  const scenarios::LoadedScenario scenario = parse_valid(text, overrides);
+  return scenarios::run_scenario(scenario, {.database_path = std::move(database)});
+}
+
+TEST(ScenarioEngine, SmallSwarmCompletes) {
+  const RunResult result = run(small_swarm(12));
+  EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
+  EXPECT_EQ(result.leechers_total, 12u);
+  EXPECT_EQ(result.leechers_completed, 12u);
+  EXPECT_EQ(result.download_times_seconds.size(), 12u);
+  // Every leecher downloaded at least the whole torrent, and nobody got more than was sent.
+  EXPECT_GE(result.payload_downloaded_bytes, 12u * 1024 * 1024);
+  EXPECT_GE(result.payload_uploaded_bytes, result.payload_downloaded_bytes);
+  EXPECT_EQ(result.trace_hash_hex.size(), 16u);
+}
+
+TEST(ScenarioEngine, SameSeedSameTraceAndRowsOtherSeedOtherTrace) {
+  const ScratchDatabase first_db("first");
+  const ScratchDatabase second_db("second");
+  const ScratchDatabase other_db("other");
+  const RunResult first = run(small_swarm(8), {}, first_db.path());
+  const RunResult second = run(small_swarm(8), {}, second_db.path());
+  const RunResult other = run(small_swarm(8), {"seed=6"}, other_db.path());
+  EXPECT_EQ(first.outcome, Outcome::completed) << first.detail;
+  ASSERT_TRUE(first.rows_hash);
+  ASSERT_TRUE(second.rows_hash);
+  ASSERT_TRUE(other.rows_hash);
+  EXPECT_EQ(first.trace_hash, second.trace_hash);
+  EXPECT_EQ(*first.rows_hash, *second.rows_hash);
+  EXPECT_EQ(first.download_times_seconds, second.download_times_seconds);
+  EXPECT_NE(first.trace_hash, other.trace_hash);
+  EXPECT_NE(*first.rows_hash, *other.rows_hash);
+}
+
+TEST(ScenarioEngine, CorruptGroupIsCaughtAndNoCorruptPieceIsAccepted) {
+  const std::string text =
+      small_swarm(10) + "\n[groups.liars]\ncount = 2\nbandwidth = \"fast\"\ncorrupt = true\n";
+  const RunResult result = run(text);
+  // The honest leechers complete; the end-of-run check found no corrupt copy among them.
+  EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
+  EXPECT_GT(result.hash_failures, 0u);
+  EXPECT_GT(result.bans, 0u);
+}
+
+TEST(ScenarioEngine, CorruptOnlySeedNeverGetsAPieceAccepted) {
+  // The only seed lies: no leecher can complete (a corrupt peer counts as a fault, so liveness is
+  // not at stake), and the run ends at the time limit without a corrupt piece accepted.
+  const RunResult result =
+      run(small_swarm(3), {"groups.seed.corrupt=true", "stop.time_limit_s=120"});
+  EXPECT_EQ(result.outcome, Outcome::time_limit) << result.detail;
+  EXPECT_EQ(result.leechers_completed, 0u);
+  EXPECT_GT(result.hash_failures, 0u);
+}
+
+TEST(ScenarioEngine, LivenessViolationStopsTheRun) {
+  // A 1 MiB torrent through a 8 kbps seed cannot complete within 30 s.
+  const RunResult result =
+      run(small_swarm(3), {"network.classes.fast.upload_kbps=8", "stop.liveness_deadline_s=30"});
+  EXPECT_EQ(result.outcome, Outcome::failed);
+  EXPECT_THAT(result.detail, HasSubstr("liveness"));
+  EXPECT_LT(result.end_time, net::time_zero + std::chrono::seconds(60));
+}
+
+TEST(ScenarioEngine, LeaveOnCompletionEmptiesTheSwarm) {
+  const RunResult result = run(small_swarm(6), {"groups.leechers.departure.policy=on_completion"});
+  EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
+  EXPECT_EQ(result.leechers_completed, 6u);
+}
+
+TEST(ScenarioEngine, CrashAndRestartComplete) {
+  const std::string text =
+      small_swarm(6) +
+      "\n[[faults]]\nat_s = 8\naction = \"crash\"\ngroups = [\"leechers\"]\n"
+      "\n[[faults]]\nat_s = 20\naction = \"restart\"\ngroups = [\"leechers\"]\n";
+  const RunResult result = run(text);
+  EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
+  EXPECT_EQ(result.leechers_completed, 6u);
+}
+
+TEST(ScenarioEngine, PartitionThenHealCompletes) {
+  const std::string text = small_swarm(6) +
+                           "\n[[faults]]\nat_s = 0.5\naction = \"partition\"\ngroups = [\"seed\"]\n"
+                           "\n[[faults]]\nat_s = 40\naction = \"heal\"\n";
+  const RunResult result = run(text);
+  EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
+  // Nobody could complete while the only seed was cut off.
+  for (double time : result.download_times_seconds)
+    EXPECT_GT(time, 30.0);
+}
+
+TEST(ScenarioEngine, PeersAnnounceToTheScenarioTracker) {
+  const ScratchDatabase database("tracker");
+  const RunResult result =
+      run(small_swarm(6, /*tracker=*/true),
+          {"peer_discovery=tracker", "trackers.main.protocol=udp"}, database.path());
+  EXPECT_EQ(result.outcome, Outcome::completed) << result.detail;
+  EXPECT_EQ(result.leechers_completed, 6u);
+}
+
+}  // namespace
+}  // namespace swarmlab::scenarios_test
