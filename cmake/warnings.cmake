@@ -5,9 +5,8 @@ add_compile_options(
   -Wimplicit-fallthrough -Werror)
 
 if(SWARMLAB_SANITIZE)
-  # With the sanitizers' instrumentation GCC 12 reports false positives in code we do not own:
-  # maybe-uninitialized in Beast's parser (boost::optional), mismatched-new-delete on every Asio
-  # coroutine frame (the promise's own operator new/delete pair).
+  # With the sanitizers' instrumentation GCC 12 reports false maybe-uninitialized positives in code
+  # we do not own (Beast's parser, boost::optional).
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer -Wno-maybe-uninitialized)
   add_link_options(-fsanitize=address,undefined)
