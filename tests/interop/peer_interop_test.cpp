@@ -166,7 +166,9 @@ TEST(PeerInterop, SwarmlabFetchesMetadataAndDataFromMagnetLink) {
   link.peers.push_back(*protocol::PeerAddress::parse(std::string(loopback) + ":" + *seeder.port()));
   auto command = swarmlab_download(protocol::to_magnet_uri(link), dir / "down", "");
   // No --peer: the link's x.pe is the only way to the seeder.
-  command.erase(command.begin() + 7, command.begin() + 9);
+  const auto peer_flag = std::find(command.begin(), command.end(), "--peer");
+  ASSERT_NE(peer_flag, command.end());
+  command.erase(peer_flag, peer_flag + 2);
   const auto result = run_process(command);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err << seeder.log();
   EXPECT_NE(result.out.find("metadata: album"), std::string::npos) << result.out;
