@@ -7,6 +7,7 @@
 #include "protocol/magnet.hpp"
 #include "protocol/torrent_creator.hpp"
 #include "tests/support/background_process.hpp"
+#include "tests/support/namespace_pair.hpp"
 #include "tests/support/run_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -238,59 +239,6 @@ TEST(PeerInterop, InterruptedDownloadResumes) {
   expect_same_content(dir / "seed", dir / "down");
 }
 
-// Two network namespaces joined by a veth pair (10.214.N.1/30 and 10.214.N.2/30), for clients
-// that ignore loopback peers; removed on destruction. `problem()` says why they could not be made.
-class NamespacePair {
- public:
-  NamespacePair() {
-    const std::string tag = std::to_string(::getpid() % 100000);
-    const std::string subnet = "10.214." + std::to_string(::getpid() % 250) + ".";
-    names_ = {"swl-peer-a-" + tag, "swl-peer-b-" + tag};
-    addresses_ = {subnet + "1", subnet + "2"};
-    const std::string link_a = "swlpa" + tag;
-    const std::string link_b = "swlpb" + tag;
-    const std::vector<std::vector<std::string>> steps = {
-        {"ip", "netns", "add", names_[0]},
-        {"ip", "netns", "add", names_[1]},
-        {"ip", "link", "add", link_a, "type", "veth", "peer", "name", link_b},
-        {"ip", "link", "set", link_a, "netns", names_[0]},
-        {"ip", "link", "set", link_b, "netns", names_[1]},
-        {"ip", "-n", names_[0], "addr", "add", addresses_[0] + "/30", "dev", link_a},
-        {"ip", "-n", names_[1], "addr", "add", addresses_[1] + "/30", "dev", link_b},
-        {"ip", "-n", names_[0], "link", "set", link_a, "up"},
-        {"ip", "-n", names_[1], "link", "set", link_b, "up"},
-        {"ip", "-n", names_[0], "link", "set", "lo", "up"},
-        {"ip", "-n", names_[1], "link", "set", "lo", "up"},
-    };
-    created_ = true;
-    for (const auto& step : steps) {
-      const auto result = run_process(step);
-      if (result.exit_code != 0) {
-        problem_ = "`" + step[0] + " " + step[1] + " " + step[2] + " ...` failed: " + result.err;
-        return;
-      }
-    }
-  }
-  ~NamespacePair() {
-    if (!created_) return;
-    // Deleting a namespace deletes the veth end inside it, and with it the pair.
-    for (const std::string& name : names_)
-      run_process({"ip", "netns", "del", name});
-  }
-  NamespacePair(const NamespacePair&) = delete;
-  NamespacePair& operator=(const NamespacePair&) = delete;
-
-  const std::string& problem() const { return problem_; }
-  std::vector<std::string> exec_in(int side) const { return {"ip", "netns", "exec", names_[side]}; }
-  const std::string& address(int side) const { return addresses_[side]; }
-
- private:
-  std::vector<std::string> names_;
-  std::vector<std::string> addresses_;
-  bool created_ = false;
-  std::string problem_;
-};
-
 void write_transmission_settings(const std::filesystem::path& config_dir,
                                  const std::string& bind_address) {
   // No uTP (Transmission waits a minute for it before TCP), no DHT, LPD, PEX or port mapping.
@@ -308,7 +256,7 @@ TEST(PeerInterop, SwarmlabDownloadsFromTransmissionInNamespaces) {
   if (!program_exists("transmission-cli")) GTEST_SKIP() << "transmission-cli is not installed";
   if (!program_exists("ip")) GTEST_SKIP() << "iproute2 is not installed";
   if (::geteuid() != 0) GTEST_SKIP() << "network namespaces need root";
-  const NamespacePair namespaces;
+  const swarmlab::test::NamespacePair namespaces("peer", 214);
   if (!namespaces.problem().empty()) {
     GTEST_SKIP() << "cannot make network namespaces here: " << namespaces.problem();
   }

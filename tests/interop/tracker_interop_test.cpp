@@ -4,6 +4,7 @@
 // 127.0.0.0/8, so the test gives it a veth pair of its own). Every wait is bounded, and processes
 // and namespaces are removed even when a check fails.
 #include "tests/support/background_process.hpp"
+#include "tests/support/namespace_pair.hpp"
 #include "tests/support/run_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -154,59 +155,6 @@ TEST(TrackerInterop, Aria2DownloadsFromALibtorrentSeederOverHttp) {
   tracker.expect_clean_stop();
 }
 
-// Two network namespaces joined by a veth pair, 10.213.N.1/30 and 10.213.N.2/30; removed on
-// destruction. `problem()` says why they could not be made.
-class NamespacePair {
- public:
-  NamespacePair() {
-    const std::string tag = std::to_string(::getpid() % 100000);
-    const std::string subnet = "10.213." + std::to_string(::getpid() % 250) + ".";
-    names_ = {"swl-tracker-a-" + tag, "swl-tracker-b-" + tag};
-    addresses_ = {subnet + "1", subnet + "2"};
-    const std::string link_a = "swlta" + tag;
-    const std::string link_b = "swltb" + tag;
-    const std::vector<std::vector<std::string>> steps = {
-        {"ip", "netns", "add", names_[0]},
-        {"ip", "netns", "add", names_[1]},
-        {"ip", "link", "add", link_a, "type", "veth", "peer", "name", link_b},
-        {"ip", "link", "set", link_a, "netns", names_[0]},
-        {"ip", "link", "set", link_b, "netns", names_[1]},
-        {"ip", "-n", names_[0], "addr", "add", addresses_[0] + "/30", "dev", link_a},
-        {"ip", "-n", names_[1], "addr", "add", addresses_[1] + "/30", "dev", link_b},
-        {"ip", "-n", names_[0], "link", "set", link_a, "up"},
-        {"ip", "-n", names_[1], "link", "set", link_b, "up"},
-        {"ip", "-n", names_[0], "link", "set", "lo", "up"},
-        {"ip", "-n", names_[1], "link", "set", "lo", "up"},
-    };
-    created_ = true;
-    for (const auto& step : steps) {
-      const auto result = run_process(step);
-      if (result.exit_code != 0) {
-        problem_ = "`" + step[0] + " " + step[1] + " " + step[2] + " ...` failed: " + result.err;
-        return;
-      }
-    }
-  }
-  ~NamespacePair() {
-    if (!created_) return;
-    // Deleting a namespace deletes the veth end inside it, and with it the pair.
-    for (const std::string& name : names_)
-      run_process({"ip", "netns", "del", name});
-  }
-  NamespacePair(const NamespacePair&) = delete;
-  NamespacePair& operator=(const NamespacePair&) = delete;
-
-  const std::string& problem() const { return problem_; }
-  std::vector<std::string> exec_in(int side) const { return {"ip", "netns", "exec", names_[side]}; }
-  const std::string& address(int side) const { return addresses_[side]; }
-
- private:
-  std::vector<std::string> names_;
-  std::vector<std::string> addresses_;
-  bool created_ = false;
-  std::string problem_;
-};
-
 void write_transmission_settings(const std::filesystem::path& config_dir,
                                  const std::filesystem::path& download_dir,
                                  const std::string& bind_address) {
@@ -237,7 +185,7 @@ void transmission_downloads_through(bool over_udp) {
     GTEST_SKIP() << "transmission-cli is not installed (scripts/setup)";
   }
   if (!program_exists("ip")) GTEST_SKIP() << "iproute2 is not installed (scripts/setup)";
-  const NamespacePair namespaces;
+  const swarmlab::test::NamespacePair namespaces("tracker", 213);
   if (!namespaces.problem().empty()) {
     GTEST_SKIP() << "cannot make network namespaces here: " << namespaces.problem();
   }
