@@ -1,6 +1,5 @@
 #include "net/host.hpp"
 
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/multiple_exceptions.hpp>
@@ -43,19 +42,44 @@ bool is_cancellation(std::exception_ptr failure) {
   return false;
 }
 
+namespace {
+
+// The completion handler of a spawned task. It is a named type with only a cancellation slot
+// association, not a lambda wrapped in bind_cancellation_slot: Boost 1.81's co_spawn treats a
+// handler with any executor association (cancellation_slot_binder forwards one) as possibly
+// foreign and relays every emission through dispatch() with a raw pointer into the slot's
+// memory. Called from outside the executor's run() (a test or app stopping its hosts), that
+// dispatch becomes a post, and a task that finishes before the posted emission runs has its
+// signal freed under it. Without the association co_spawn emits inline, within cancel_tasks().
+template <class Finish>
+class TaskExit {
+ public:
+  using cancellation_slot_type = asio::cancellation_slot;
+
+  TaskExit(asio::cancellation_slot slot, Finish finish) : slot_(slot), finish_(std::move(finish)) {}
+
+  cancellation_slot_type get_cancellation_slot() const noexcept { return slot_; }
+  void operator()(std::exception_ptr failure) { finish_(failure); }
+
+ private:
+  asio::cancellation_slot slot_;
+  Finish finish_;
+};
+
+}  // namespace
+
 void Host::spawn(asio::awaitable<void> task, ExitHandler on_exit) {
   auto entry = tasks_.insert(tasks_.end(), std::make_unique<Task>());
   auto slot = (*entry)->signal.slot();
-  asio::co_spawn(get_executor(), std::move(task),
-                 asio::bind_cancellation_slot(
-                     slot, [this, entry, on_exit = std::move(on_exit)](std::exception_ptr failure) {
-                       tasks_.erase(entry);
-                       if (on_exit) {
-                         on_exit(failure);
-                       } else if (failure && !is_cancellation(failure)) {
-                         std::rethrow_exception(failure);
-                       }
-                     }));
+  auto finish = [this, entry, on_exit = std::move(on_exit)](std::exception_ptr failure) {
+    tasks_.erase(entry);
+    if (on_exit) {
+      on_exit(failure);
+    } else if (failure && !is_cancellation(failure)) {
+      std::rethrow_exception(failure);
+    }
+  };
+  asio::co_spawn(get_executor(), std::move(task), TaskExit(slot, std::move(finish)));
 }
 
 void Host::cancel_tasks() {
