@@ -17,9 +17,9 @@ std::uint32_t EventQueue::acquire_new_id(Event& event) {
   assert(event.queue_ == nullptr);
   std::uint32_t id;
   if (ids_free_.empty()) {
-    assert(positions_.size() < position_none);
-    id = static_cast<std::uint32_t>(positions_.size());
-    positions_.push_back(position_none);
+    assert(locations_.size() < Event::id_none);
+    id = static_cast<std::uint32_t>(locations_.size());
+    locations_.push_back(event_location_none);
   } else {
     id = ids_free_.back();
     ids_free_.pop_back();
@@ -30,117 +30,145 @@ std::uint32_t EventQueue::acquire_new_id(Event& event) {
 }
 
 void EventQueue::release_id(std::uint32_t id) {
-  assert(positions_[id] == position_none);
+  assert(locations_[id] == event_location_none);
   ids_free_.push_back(id);
 }
 
 void EventQueue::schedule(Event& event, TimePoint time) {
   const std::uint32_t id = acquire_id(event);
-  const Key key = make_key(time);
-  const Entry entry{&event, id};
+  const EventKey key = make_event_key(time, sequence_next_++);
   if (event.scheduled_) {
-    const std::size_t index = positions_[id];
-    assert(entries_[index].event == &event);
-    // A fresh key is never smaller than an old one at the same time, but the time may move either
-    // way.
-    if (key < keys_[index]) {
-      sift_up(index, key, entry);
-    } else {
-      sift_down(index, key, entry);
-    }
-    return;
+    unlink(id);
+  } else {
+    event.scheduled_ = true;
+    ++size_;
   }
-  assert(keys_.size() < position_none);
-  event.scheduled_ = true;
-  keys_.push_back(key);
-  entries_.push_back(entry);
-  sift_up(keys_.size() - 1, key, entry);
+  insert(key, EventEntry{&event, id});
+}
+
+void EventQueue::insert(EventKey key, EventEntry entry) {
+  // Best fit: the lane whose last key is the largest one below `key`. That keeps each stream of
+  // in-order events in a lane of its own, and uses as few lanes as the interleaving allows.
+  const auto time = static_cast<std::uint64_t>(key >> 64);
+  // Compared as back time + 1, so that a free lane (lane_free + 1 == 0) never fits and 0 means
+  // that none was found; the loop has no data-dependent branches.
+  std::size_t chosen = lane_count;
+  std::uint64_t chosen_back = 0;
+  for (std::size_t lane = 0; lane < lanes_used_; ++lane) {
+    const std::uint64_t back = lane_back_times_[lane] + 1;
+    const bool better = back <= time + 1 && back > chosen_back;
+    chosen_back = better ? back : chosen_back;
+    chosen = better ? lane : chosen;
+  }
+  if (chosen == lane_count) {
+    // A new stream: a free lane, or a fresh one.
+    for (std::size_t lane = 0; lane < lanes_used_ && chosen == lane_count; ++lane) {
+      if (lane_back_times_[lane] == lane_free) chosen = lane;
+    }
+    if (chosen == lane_count && lanes_used_ < lane_count) chosen = lanes_used_++;
+  }
+  std::size_t source = heap_source;
+  if (chosen == lane_count) {
+    heap_.push(key, entry);
+  } else {
+    const std::uint64_t position = lanes_[chosen].push(key, entry);
+    assert(position <= event_location_index_mask);
+    locations_[entry.id] =
+        (static_cast<EventLocation>(chosen + 1) << event_location_lane_shift) | position;
+    lane_back_times_[chosen] = time;
+    source = chosen;
+  }
+  // A key smaller than every other is at the front of whichever structure took it.
+  if (size_ == 1 || key < next_key_) {
+    next_source_ = source;
+    next_key_ = key;
+  }
+}
+
+void EventQueue::unlink(std::uint32_t id) {
+  const EventLocation location = locations_[id];
+  assert(location != event_location_none);
+  const std::size_t lane = static_cast<std::size_t>(location >> event_location_lane_shift);
+  const EventLocation index = location & event_location_index_mask;
+  locations_[id] = event_location_none;
+  if (lane == 0) {
+    heap_.remove_at(static_cast<std::size_t>(index));
+  } else {
+    lanes_[lane - 1].remove(index);
+    note_if_empty(lane - 1);
+  }
+  find_next();
 }
 
 void EventQueue::cancel(Event& event) {
   if (!event.scheduled_) return;
   assert(event.queue_ == this);
-  remove_at(positions_[event.id_]);
+  event.scheduled_ = false;
+  --size_;
+  unlink(event.id_);
 }
 
 TimePoint EventQueue::time_of(const Event& event) const {
   assert(event.scheduled_);
   assert(event.queue_ == this);
-  return TimePoint(Duration(static_cast<std::int64_t>(keys_[positions_[event.id_]] >> 64)));
+  const EventLocation location = locations_[event.id_];
+  const std::size_t lane = static_cast<std::size_t>(location >> event_location_lane_shift);
+  const EventLocation index = location & event_location_index_mask;
+  if (lane == 0) return event_key_time(heap_.key_at(static_cast<std::size_t>(index)));
+  return event_key_time(lanes_[lane - 1].key_at(index));
+}
+
+void EventQueue::find_next() {
+  next_source_ = heap_source;
+  next_key_ = heap_.empty() ? ~EventKey{0} : heap_.top_key();
+  for (std::size_t lane = 0; lane < lanes_used_; ++lane) {
+    if (!lanes_[lane].empty() && lanes_[lane].front_key() < next_key_) {
+      next_source_ = lane;
+      next_key_ = lanes_[lane].front_key();
+    }
+  }
 }
 
 Event& EventQueue::pop() {
   assert(!empty());
-  Event& event = *entries_[0].event;
-  event.scheduled_ = false;
-  positions_[entries_[0].id] = position_none;
-  const Key last_key = keys_.back();
-  const Entry last_entry = entries_.back();
-  keys_.pop_back();
-  entries_.pop_back();
-  const std::size_t size = keys_.size();
-  if (size == 0) return event;
-  // Walk the hole down to a leaf along the smallest children, then settle the last key there.
-  std::size_t hole = 0;
-  for (;;) {
-    const std::size_t first_child = hole * arity + 1;
-    if (first_child >= size) break;
-    const std::size_t child = smallest_child(first_child, size);
-    place(hole, keys_[child], entries_[child]);
-    hole = child;
+  EventEntry entry;
+  if (next_source_ == heap_source) {
+    entry = heap_.top_entry();
+    heap_.pop();
+  } else {
+    entry = lanes_[next_source_].front_entry();
+    lanes_[next_source_].pop_front();
+    note_if_empty(next_source_);
   }
-  sift_up(hole, last_key, last_entry);
-  return event;
+  locations_[entry.id] = event_location_none;
+  entry.event->scheduled_ = false;
+  --size_;
+  find_next();
+  return *entry.event;
+}
+
+void EventQueue::prefetch_next() const {
+  if (!heap_.empty()) __builtin_prefetch(heap_.top_entry().event);
+  for (std::size_t lane = 0; lane < lanes_used_; ++lane)
+    lanes_[lane].prefetch(0);
 }
 
 void EventQueue::clear() {
-  for (const Entry& entry : entries_) {
+  const auto forget = [this](const EventEntry& entry) {
     entry.event->scheduled_ = false;
-    positions_[entry.id] = position_none;
+    locations_[entry.id] = event_location_none;
+  };
+  for (std::size_t index = 0; index < heap_.size(); ++index)
+    forget(heap_.entry_at(index));
+  for (EventLane& lane : lanes_) {
+    lane.for_each(forget);
+    lane.clear();
   }
-  keys_.clear();
-  entries_.clear();
-}
-
-void EventQueue::remove_at(std::size_t index) {
-  assert(index < keys_.size());
-  const Entry removed = entries_[index];
-  removed.event->scheduled_ = false;
-  positions_[removed.id] = position_none;
-  const Key last_key = keys_.back();
-  const Entry last_entry = entries_.back();
-  keys_.pop_back();
-  entries_.pop_back();
-  if (index == keys_.size()) return;
-  // The last slot fills the hole; it may belong above or below it.
-  if (index > 0 && last_key < keys_[(index - 1) / arity]) {
-    sift_up(index, last_key, last_entry);
-  } else {
-    sift_down(index, last_key, last_entry);
-  }
-}
-
-void EventQueue::sift_up(std::size_t index, Key key, Entry entry) {
-  while (index > 0) {
-    const std::size_t parent = (index - 1) / arity;
-    if (!(key < keys_[parent])) break;
-    place(index, keys_[parent], entries_[parent]);
-    index = parent;
-  }
-  place(index, key, entry);
-}
-
-void EventQueue::sift_down(std::size_t index, Key key, Entry entry) {
-  const std::size_t size = keys_.size();
-  for (;;) {
-    const std::size_t first_child = index * arity + 1;
-    if (first_child >= size) break;
-    const std::size_t smallest = smallest_child(first_child, size);
-    if (!(keys_[smallest] < key)) break;
-    place(index, keys_[smallest], entries_[smallest]);
-    index = smallest;
-  }
-  place(index, key, entry);
+  heap_.clear();
+  lane_back_times_.fill(lane_free);
+  size_ = 0;
+  next_source_ = heap_source;
+  next_key_ = ~EventKey{0};
 }
 
 }  // namespace swarmlab::sim

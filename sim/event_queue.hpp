@@ -4,19 +4,23 @@
 // scheduled, so events due at the same nanosecond fire in the order they were scheduled, whatever
 // their addresses or types.
 //
-// The queue is a 4-ary min-heap. Keys (128 bits: time, then sequence) sit in one array, so the
-// four children of a node are 64 contiguous bytes, and a parallel array holds each slot's event
-// and id. Removing the minimum walks the hole down along the smaller children (picked without
-// branches) and lifts the last key back up from there, which is cheap because the last key is
-// usually one of the largest. An event gets a small dense id the first time it is scheduled; the
-// queue keeps each id's slot index in a side array, so that an event can be cancelled or moved in
-// O(log n) without the heap ever writing into the events it moves around (at 10^4..10^5 pending
-// events those writes were cache misses). Events are embedded in their owners: scheduling never
-// allocates once the arrays have grown.
+// Two structures hold the scheduled events. Lanes (event_lane.hpp) are FIFOs that each take a
+// stream of events scheduled in increasing order; most events are (periodic timers, latencies,
+// serialisation times), and a lane handles them in O(1) with memory walked in order. An event
+// that fits no lane goes to a 4-ary heap (event_heap.hpp). The next event is the smallest of the
+// heap's top and the lanes' fronts; since keys are unique, which structure holds an event never
+// changes the order in which events fire. An event gets a small dense id the first time it is
+// scheduled; the queue keeps each id's location in a side array, so that an event can be
+// cancelled or moved without the queue ever writing into the events it moves around. Events are
+// embedded in their owners: scheduling never allocates once the arrays have grown.
 #pragma once
 
 #include "net/time.hpp"
+#include "sim/event_heap.hpp"
+#include "sim/event_lane.hpp"
+#include "sim/event_slot.hpp"
 
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <vector>
@@ -66,13 +70,13 @@ class MemberEvent final : public Event {
 
 class EventQueue {
  public:
-  EventQueue() = default;
+  EventQueue() { lane_back_times_.fill(lane_free); }
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
-  ~EventQueue() { assert(keys_.empty()); }
+  ~EventQueue() { assert(empty()); }
 
-  bool empty() const { return keys_.empty(); }
-  std::size_t size() const { return keys_.size(); }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
 
   // Schedules `event` at `time`, or moves it there if it is already scheduled. Either way it
   // takes a fresh sequence number, so it fires after every event already due at `time`.
@@ -83,74 +87,54 @@ class EventQueue {
 
   TimePoint next_time() const {
     assert(!empty());
-    return TimePoint(Duration(static_cast<std::int64_t>(keys_[0] >> 64)));
+    return event_key_time(next_key_);
   }
   // Removes the earliest event and returns it; the caller fires it.
   Event& pop();
-  // Asks the processor to start loading the next event's owner while the current one fires: with
-  // tens of thousands of hosts, the owners are rarely in cache.
-  void prefetch_next() const {
-    if (!entries_.empty()) __builtin_prefetch(entries_[0].event);
-  }
+  // Asks the processor to start loading the owners of the next events while the current one
+  // fires: with tens of thousands of hosts, the owners are rarely in cache.
+  void prefetch_next() const;
   // Unschedules everything (teardown).
   void clear();
 
  private:
   friend class Event;
-  __extension__ typedef unsigned __int128 Key;
-  struct Entry {
-    Event* event;
-    std::uint32_t id;
-  };
-  static constexpr std::size_t arity = 4;
-  static constexpr std::uint32_t position_none = ~std::uint32_t{0};
+  static constexpr std::size_t lane_count = 8;
+  // Where the next event is: a lane's index, or heap_source.
+  static constexpr std::size_t heap_source = lane_count;
 
-  Key make_key(TimePoint time) {
-    assert(time.time_since_epoch().count() >= 0);
-    const auto nanoseconds = static_cast<std::uint64_t>(time.time_since_epoch().count());
-    return (static_cast<Key>(nanoseconds) << 64) | sequence_next_++;
-  }
-  void place(std::size_t index, Key key, Entry entry) {
-    keys_[index] = key;
-    entries_[index] = entry;
-    positions_[entry.id] = static_cast<std::uint32_t>(index);
-  }
   std::uint32_t acquire_id(Event& event) {
     if (event.queue_ == this) return event.id_;
     return acquire_new_id(event);
   }
   std::uint32_t acquire_new_id(Event& event);
   void release_id(std::uint32_t id);
-  // The smallest of the children starting at `first_child` (at most `arity`, up to `size`).
-  std::size_t smallest_child(std::size_t first_child, std::size_t size) const;
-  void sift_up(std::size_t index, Key key, Entry entry);
-  void sift_down(std::size_t index, Key key, Entry entry);
-  void remove_at(std::size_t index);
+  void insert(EventKey key, EventEntry entry);
+  // Takes a scheduled entry out of whichever structure holds it.
+  void unlink(std::uint32_t id);
+  // Finds the next event again (after it left, or after any removal).
+  void find_next();
+  // A lane became empty: it is free for another stream.
+  void note_if_empty(std::size_t lane) {
+    if (lanes_[lane].empty()) lane_back_times_[lane] = lane_free;
+  }
 
-  std::vector<Key> keys_;
-  std::vector<Entry> entries_;
-  // Slot index of each id (position_none while its event is not scheduled).
-  std::vector<std::uint32_t> positions_;
+  std::vector<EventLocation> locations_;
+  EventHeap heap_{locations_};
+  std::array<EventLane, lane_count> lanes_;
+  // The time of each lane's last key, or lane_free. Because a new key has the newest sequence
+  // number, it may follow a lane's last key exactly when its time is not earlier: insertion
+  // compares 64-bit times in this one small array.
+  static constexpr std::uint64_t lane_free = ~std::uint64_t{0};
+  std::array<std::uint64_t, lane_count> lane_back_times_;
+  // Lanes [0, lanes_used_) have been used; the rest are empty.
+  std::size_t lanes_used_ = 0;
+  // Where the next event is and its key, kept up to date by every change (when not empty).
+  std::size_t next_source_ = heap_source;
+  EventKey next_key_ = ~EventKey{0};
+  std::size_t size_ = 0;
   std::vector<std::uint32_t> ids_free_;
   std::uint64_t sequence_next_ = 0;
 };
-
-inline std::size_t EventQueue::smallest_child(std::size_t first_child, std::size_t size) const {
-  const Key* key = keys_.data();
-  if (first_child + arity <= size) {
-    // All four children exist: a tournament of conditional moves, no data-dependent branches.
-    // Keys are unique, so there are no ties to break.
-    const std::size_t left =
-        key[first_child + 1] < key[first_child] ? first_child + 1 : first_child;
-    const std::size_t right =
-        key[first_child + 3] < key[first_child + 2] ? first_child + 3 : first_child + 2;
-    return key[right] < key[left] ? right : left;
-  }
-  std::size_t smallest = first_child;
-  for (std::size_t child = first_child + 1; child < size; ++child) {
-    if (key[child] < key[smallest]) smallest = child;
-  }
-  return smallest;
-}
 
 }  // namespace swarmlab::sim

@@ -38,7 +38,8 @@ std::uint64_t Pipe::send_buffer_room() const {
   return buffered >= limit ? 0 : limit - buffered;
 }
 
-std::uint64_t Pipe::sendable_bytes() const {
+std::uint64_t Pipe::sendable_bytes() {
+  absorb_acknowledgements();
   const std::uint64_t window = world().config().stream.receive_window_bytes;
   const std::uint64_t outstanding = sent_offset_ - acknowledged_read_offset_;
   const std::uint64_t room = outstanding >= window ? 0 : window - outstanding;
@@ -120,20 +121,39 @@ void Pipe::acknowledge_read() {
     return;
   }
   acknowledgements_.push_back({arrival, bytes_.begin_offset()});
-  if (!acknowledgement_event_.scheduled())
-    world().scheduler().schedule(acknowledgement_event_, arrival);
+  if (window_closed()) wake_on_acknowledgement();
+}
+
+void Pipe::absorb_acknowledgements() {
+  const TimePoint now = world().now();
+  while (!acknowledgements_.empty() && acknowledgements_.front().arrival <= now) {
+    const Acknowledgement acknowledgement = acknowledgements_.front();
+    acknowledgements_.pop_front();
+    ++world().network_counters().acknowledgements;
+    world().trace().record(TraceKind::acknowledgement, index_of(sender_host().id()),
+                           acknowledgement.read_offset);
+    acknowledged_read_offset_ = std::max(acknowledged_read_offset_, acknowledgement.read_offset);
+  }
+}
+
+bool Pipe::window_closed() const {
+  const std::uint64_t window = world().config().stream.receive_window_bytes;
+  return write_offset() > sent_offset_ && sent_offset_ - acknowledged_read_offset_ >= window;
+}
+
+void Pipe::wake_on_acknowledgement() {
+  if (acknowledgements_.empty() || acknowledgement_event_.scheduled()) return;
+  // The front one may be due already (not yet taken in): then it is taken in at once, from the
+  // run loop.
+  world().scheduler().schedule(acknowledgement_event_,
+                               std::max(acknowledgements_.front().arrival, world().now()));
 }
 
 void Pipe::acknowledgement_arrived() {
-  assert(!acknowledgements_.empty());
-  const Acknowledgement acknowledgement = acknowledgements_.front();
-  acknowledgements_.pop_front();
-  ++world().network_counters().acknowledgements;
-  world().trace().record(TraceKind::acknowledgement, index_of(sender_host().id()),
-                         acknowledgement.read_offset);
-  acknowledged_read_offset_ = std::max(acknowledged_read_offset_, acknowledgement.read_offset);
-  if (!acknowledgements_.empty()) {
-    world().scheduler().schedule(acknowledgement_event_, acknowledgements_.front().arrival);
+  absorb_acknowledgements();
+  if (window_closed()) {
+    wake_on_acknowledgement();
+    return;
   }
   if (!stalled_ && sendable_bytes() > 0) sender_host().uplink().activate(sender_);
 }
@@ -141,7 +161,11 @@ void Pipe::acknowledgement_arrived() {
 std::uint32_t Pipe::take_for_uplink(std::uint32_t budget) {
   if (shut_down_ || stalled_) return 0;
   const auto size = static_cast<std::uint32_t>(std::min<std::uint64_t>(sendable_bytes(), budget));
-  if (size == 0) return 0;
+  if (size == 0) {
+    // Held back by the window: the sender needs to hear of the next read.
+    if (window_closed()) wake_on_acknowledgement();
+    return 0;
+  }
   if (!path_open()) {
     stall();
     return 0;

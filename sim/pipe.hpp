@@ -19,7 +19,10 @@
 // * A chunk reaches the receiver's downlink one latency after its serialisation ends (arrival
 //   times are kept monotonic, so bytes stay in order) and is readable once the downlink has
 //   serialised it. Each read sends an acknowledgement carrying the new read offset back, one
-//   latency later; acknowledgements sent at the same instant merge.
+//   latency later; acknowledgements sent at the same instant merge. The sender takes in the
+//   acknowledgements due by now whenever it consults its window; only while the window holds it
+//   back does the next acknowledgement get an event of its own (most of the time the window is
+//   open and acknowledgements cost no event).
 // * Before a chunk leaves, the path (both ways: data and acknowledgements) must be open. If it is
 //   cut, the pipe stalls: nothing is lost or skipped, it resumes when the partition heals, and it
 //   resets the connection if it stays stalled for StreamConfig::stall_timeout.
@@ -110,7 +113,13 @@ class Pipe : public ListHook<StalledTag> {
   Host& receiver_host() const;
   World& world() const;
   std::uint64_t write_offset() const { return bytes_.end_offset(); }
-  std::uint64_t sendable_bytes() const;
+  // Bytes the window and the send buffer let go now (acknowledgements due by now counted).
+  std::uint64_t sendable_bytes();
+  // Acknowledgements are folded in when the sender looks at its window, not each at its own
+  // event: an event is scheduled only while the window holds the sender back.
+  void absorb_acknowledgements();
+  bool window_closed() const;
+  void wake_on_acknowledgement();
   bool path_open() const;
   void stall();
   void send_fin_if_ready();

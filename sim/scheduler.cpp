@@ -24,8 +24,12 @@ bool Scheduler::run_until(TimePoint limit, bool advance_clock) {
   // A handler may throw (an actor's bug surfaces this way): leave the scheduler runnable.
   struct RunningGuard {
     bool& running;
-    ~RunningGuard() { running = false; }
-  } guard{running_};
+    bool& firing;
+    ~RunningGuard() {
+      running = false;
+      firing = false;
+    }
+  } guard{running_, firing_};
   const AsioThread::Scope asio_scope(asio_thread_);
   for (;;) {
     run_ready();
@@ -38,7 +42,10 @@ bool Scheduler::run_until(TimePoint limit, bool advance_clock) {
     events_.prefetch_next();
     ++counters_.events_fired;
     trace_.fold(static_cast<std::uint64_t>(now_.time_since_epoch().count()));
+    // run_ready() left nothing ready (or the loop would have returned).
+    firing_ = true;
     event.fire();
+    firing_ = false;
   }
   if (advance_clock && limit != net::time_max && now_ < limit) now_ = limit;
   return events_.empty();

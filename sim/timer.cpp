@@ -73,7 +73,7 @@ void SimTimer::expire() {
   assert(pending_.active());
   ++world_->network_counters().timers_fired;
   world_->trace().record(TraceKind::timer_expiry, index_of(host_id_), 0);
-  world_->scheduler().complete(pending_.take(), net::error_code());
+  world_->scheduler().complete_as_event_end(pending_.take(), net::error_code());
 }
 
 void SimTimer::complete_now(net::error_code error) {

@@ -49,9 +49,11 @@ TEST(EventQueue, OrdersByTimeThenSchedulingOrder) {
   EXPECT_EQ(log, (std::vector<int>{3, 1, 4, 0, 2}));
 }
 
-TEST(EventQueue, AgreesWithAReferenceModelUnderRandomOperations) {
-  constexpr int event_count = 300;
-  constexpr int operation_count = 20000;
+// Drives an EventQueue and a reference model (an ordered map) with the same random schedules,
+// cancellations and pops, and checks that they agree at every step. `delay_for(event)` picks how
+// far ahead of now an event is scheduled.
+template <class DelayFor>
+void check_against_model(int event_count, int operation_count, DelayFor delay_for) {
   net::Rng rng(5);
   EventQueue queue;
   std::vector<int> log;
@@ -64,14 +66,15 @@ TEST(EventQueue, AgreesWithAReferenceModelUnderRandomOperations) {
   std::uint64_t sequence = 0;
   std::int64_t now = 0;
   for (int step = 0; step < operation_count; ++step) {
-    const int event = static_cast<int>(rng.below(event_count));
+    const int event = static_cast<int>(rng.below(static_cast<std::uint64_t>(event_count)));
     const std::uint64_t choice = rng.below(10);
     if (choice < 6) {
-      const std::int64_t time = now + static_cast<std::int64_t>(rng.below(1000));
+      const std::int64_t time = now + delay_for(event, rng);
       if (keys.contains(event)) model.erase(keys[event]);
       keys[event] = {time, sequence++};
       model[keys[event]] = event;
       queue.schedule(*events[event], TimePoint(Duration(time)));
+      ASSERT_EQ(queue.time_of(*events[event]), TimePoint(Duration(time)));
     } else if (choice < 8) {
       if (keys.contains(event)) {
         model.erase(keys[event]);
@@ -90,6 +93,22 @@ TEST(EventQueue, AgreesWithAReferenceModelUnderRandomOperations) {
     ASSERT_EQ(queue.size(), model.size());
   }
   queue.clear();
+}
+
+TEST(EventQueue, AgreesWithAReferenceModelUnderRandomOperations) {
+  check_against_model(
+      300, 20000, [](int, net::Rng& rng) { return static_cast<std::int64_t>(rng.below(1000)); });
+}
+
+// Most events come in streams with a fixed delay each (a periodic timer, a latency); with more
+// streams than the queue has lanes, some go to lanes and some to the heap, and events move between
+// them as streams come and go. The order must stay exactly (time, sequence).
+TEST(EventQueue, AgreesWithAReferenceModelForStreamsOfFixedDelays) {
+  constexpr int stream_count = 13;
+  check_against_model(400, 40000, [](int event, net::Rng& rng) {
+    if (event % 5 == 0) return static_cast<std::int64_t>(rng.below(3000));
+    return static_cast<std::int64_t>(100 * (event % stream_count));
+  });
 }
 
 TEST(Executor, RunsHandlersInOrderAndNeverInline) {

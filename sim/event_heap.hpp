@@ -1,0 +1,86 @@
+// The event queue's general structure: a 4-ary min-heap of (key, entry) for events whose times
+// arrive in no particular order (the lanes, event_lane.hpp, take the ones that arrive in order).
+//
+// Keys sit in one array, so the four children of a node are 64 contiguous bytes, and a parallel
+// array holds each slot's entry. Removing the minimum walks the hole down along the smaller
+// children (picked without branches) and lifts the last key back up from there, which is cheap
+// because the last key is usually one of the largest. Every move records the slot in the queue's
+// location table, so that an event can be cancelled or moved in O(log n) without the heap ever
+// writing into the events it moves around.
+#pragma once
+
+#include "sim/event_slot.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace swarmlab::sim {
+
+class EventHeap {
+ public:
+  explicit EventHeap(std::vector<EventLocation>& locations) : locations_(&locations) {}
+  EventHeap(const EventHeap&) = delete;
+  EventHeap& operator=(const EventHeap&) = delete;
+
+  bool empty() const { return keys_.empty(); }
+  std::size_t size() const { return keys_.size(); }
+  EventKey top_key() const {
+    assert(!empty());
+    return keys_[0];
+  }
+  const EventEntry& top_entry() const {
+    assert(!empty());
+    return entries_[0];
+  }
+  EventKey key_at(std::size_t index) const { return keys_[index]; }
+  const EventEntry& entry_at(std::size_t index) const { return entries_[index]; }
+
+  void push(EventKey key, EventEntry entry);
+  // Removes the minimum; the caller has read it (and forgets its location).
+  void pop();
+  // Removes the entry at `index`; the caller forgets its location.
+  void remove_at(std::size_t index);
+  // Gives the entry at `index` a new key.
+  void rekey(std::size_t index, EventKey key);
+  void clear() {
+    keys_.clear();
+    entries_.clear();
+  }
+
+ private:
+  static constexpr std::size_t arity = 4;
+
+  void place(std::size_t index, EventKey key, EventEntry entry) {
+    keys_[index] = key;
+    entries_[index] = entry;
+    (*locations_)[entry.id] = static_cast<EventLocation>(index);
+  }
+  // The smallest of the children starting at `first_child` (at most `arity`, up to `size`).
+  std::size_t smallest_child(std::size_t first_child, std::size_t size) const;
+  void sift_up(std::size_t index, EventKey key, EventEntry entry);
+  void sift_down(std::size_t index, EventKey key, EventEntry entry);
+
+  std::vector<EventKey> keys_;
+  std::vector<EventEntry> entries_;
+  std::vector<EventLocation>* locations_;
+};
+
+inline std::size_t EventHeap::smallest_child(std::size_t first_child, std::size_t size) const {
+  const EventKey* key = keys_.data();
+  if (first_child + arity <= size) {
+    // All four children exist: a tournament of conditional moves, no data-dependent branches.
+    // Keys are unique, so there are no ties to break.
+    const std::size_t left =
+        key[first_child + 1] < key[first_child] ? first_child + 1 : first_child;
+    const std::size_t right =
+        key[first_child + 3] < key[first_child + 2] ? first_child + 3 : first_child + 2;
+    return key[right] < key[left] ? right : left;
+  }
+  std::size_t smallest = first_child;
+  for (std::size_t child = first_child + 1; child < size; ++child) {
+    if (key[child] < key[smallest]) smallest = child;
+  }
+  return smallest;
+}
+
+}  // namespace swarmlab::sim
