@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """Compares steady-state runs with the fluid model of Qiu and Srikant (2004).
 
-Usage: steady_state.py RUN.sqlite [MORE.sqlite ...] [--group NAME] [--warmup-s S] [--tail-s S]
+Usage: steady_state.py RUN.sqlite [MORE.sqlite ...] [--group NAME] [--seed-group NAME]
+                       [--warmup-s S] [--tail-s S]
 
 For each run: lambda (the group's Poisson arrival rate), 1/gamma (its exponential seeding mean),
-c and mu (its links' download and upload rates in files per second, from the hosts table), then
-the model's and the run's download time T, leechers x and seeds y, over the window from the
-warm-up to tail-s before the run's end. Prints a Markdown table. Exit status: 0 on success, 1 when
-a database cannot be read or does not describe such a run, 2 for a usage error.
+c and mu (its links' download and upload rates in files per second, from the hosts table), s (the
+upload rate of the seed group's peers that never leave), then the download time T of the model
+without and with the permanent seed, and the model's (with the seed) and the run's download time T,
+leechers x and seeds y, over the window from the warm-up to tail-s before the run's end. Prints a
+Markdown table. Exit status: 0 on success, 1 when a database cannot be read or does not describe
+such a run, 2 for a usage error.
 """
 
 import argparse
@@ -26,6 +29,8 @@ def parse_arguments(argv):
     parser.add_argument("databases", nargs="+", metavar="RUN.sqlite")
     parser.add_argument("--group", default="leechers",
                         help="the group that arrives and departs (default: leechers)")
+    parser.add_argument("--seed-group", default="seed",
+                        help="the group of permanent seeds (default: seed)")
     parser.add_argument("--warmup-s", type=float, default=600.0,
                         help="simulated seconds left out at the start (default: 600)")
     parser.add_argument("--tail-s", type=float, default=300.0,
@@ -50,23 +55,33 @@ def rates(run, group):
             float(hosts["upload_bytes_per_second"].iloc[0]) / size_bytes)
 
 
+def permanent_seed_rate(run, group):
+    """Upload rate, in files per second, of the group's peers that stay for the whole run."""
+    seeds = run.hosts[(run.hosts["group_name"] == group) & run.hosts["leave_ns"].isna()]
+    return float(seeds["upload_bytes_per_second"].fillna(0).sum()) / float(
+        run.info["total_size_bytes"])
+
+
 def difference(model, simulated):
     return f"{(simulated - model) / model * 100:+.0f}%" if model else "n/a"
 
 
 def table_rows(runs, arguments):
-    yield ("| lambda (1/s) | 1/gamma (s) | c, mu (files/s) | limited by | T model | T sim | diff "
-           "| x model | x sim | diff | y model | y sim | diff | arrivals (completed) |")
+    yield ("| lambda (1/s) | 1/gamma (s) | limited by | T model | T model + seed | T sim | diff "
+           "| x model + seed | x sim | diff | y model | y sim | diff | arrivals (completed) |")
     yield "|" + "---|" * 14
     for run in runs:
         arrival, gamma, c, mu = rates(run, arguments.group)
-        model = steady_state.fluid_model(arrival, c, mu, gamma)
+        plain = steady_state.fluid_model(arrival, c, mu, gamma)
+        model = steady_state.fluid_model(arrival, c, mu, gamma,
+                                         permanent_seed_rate(run, arguments.seed_group))
         end_s = float(run.info["duration_ns"]) / load.NS_PER_S - arguments.tail_s
         if end_s <= arguments.warmup_s:
             raise ValueError(f"{run.path}: the run is too short for the warm-up and tail")
         sim = steady_state.measure(run, arguments.group, arguments.warmup_s, end_s)
-        yield (f"| {arrival:g} | {1 / gamma:g} | {c:.4f}, {mu:.4f} | {model.limited_by} "
-               f"| {model.download_time_s:.1f} | {sim.download_time_s:.1f} "
+        yield (f"| {arrival:g} | {1 / gamma:g} | {model.limited_by} "
+               f"| {plain.download_time_s:.1f} | {model.download_time_s:.1f} "
+               f"| {sim.download_time_s:.1f} "
                f"| {difference(model.download_time_s, sim.download_time_s)} "
                f"| {model.leechers:.2f} | {sim.leechers:.2f} "
                f"| {difference(model.leechers, sim.leechers)} "

@@ -5,6 +5,10 @@ upload at most mu files per unit time, and seed for an exponential time with rat
 1/beta = max(1/c, 1/mu - 1/gamma), the download time is T = 1/beta, and on average there are
 x = lambda T leechers and y = x beta / gamma = lambda / gamma seeds.
 
+With a permanent seed uploading s files per unit time (a real swarm needs one: without it, pieces
+are lost when the last seed leaves), the balance of the upload-limited case, lambda = mu (x + y) + s,
+gives 1/beta = max(1/c, 1/mu - 1/gamma - s / (mu lambda)); s = 0 is the original model.
+
 Measured: from the hosts table of a run (join, completion and leave times of one group of
 peers) over a window [start, end]: the time-averaged numbers of leechers and seeds present, and
 the mean download time of the peers that arrived in the window and completed.
@@ -25,10 +29,12 @@ class Model:
     limited_by: str  # "download" or "upload"
 
 
-def fluid_model(arrival_rate, download_rate, upload_rate, seed_departure_rate):
-    """Rates in files per second: lambda, c, mu, gamma."""
+def fluid_model(arrival_rate, download_rate, upload_rate, seed_departure_rate,
+                permanent_seed_rate=0.0):
+    """Rates in files per second: lambda, c, mu, gamma and s."""
     download_bound = 1.0 / download_rate
-    upload_bound = 1.0 / upload_rate - 1.0 / seed_departure_rate
+    upload_bound = (1.0 / upload_rate - 1.0 / seed_departure_rate
+                    - permanent_seed_rate / (upload_rate * arrival_rate))
     time_s = max(download_bound, upload_bound)
     leechers = arrival_rate * time_s
     seeds = leechers / time_s / seed_departure_rate

@@ -25,6 +25,14 @@ class FluidModelTest(unittest.TestCase):
         self.assertAlmostEqual(model.leechers, 4.0)
         self.assertAlmostEqual(model.seeds, 2.0)
 
+    def test_a_permanent_seed_shortens_the_upload_limited_time(self):
+        # s = mu = 1/30: 1/mu - 1/gamma - s / (mu lambda) = 30 - 10 - 1 / 0.2 = 15 s.
+        model = steady_state.fluid_model(0.2, 0.1, 1 / 30, 0.1, permanent_seed_rate=1 / 30)
+        self.assertEqual(model.limited_by, "upload")
+        self.assertAlmostEqual(model.download_time_s, 15.0)
+        self.assertAlmostEqual(model.leechers, 3.0)
+        self.assertAlmostEqual(model.seeds, 2.0)
+
     def test_download_limited_and_independent_of_arrival_rate(self):
         # 1/mu - 1/gamma = 30 - 60 < 0: the download link bounds T at 1/c = 10 s.
         for rate in (0.1, 0.4):
