@@ -142,7 +142,7 @@ void Engine::completed(std::size_t index, net::TimePoint time) {
 
 void Engine::schedule_departure(std::size_t index, net::Duration after) {
   const std::uint32_t incarnation = slots_[index].incarnation;
-  world_->after(after, [this, index, incarnation] { depart(index, incarnation); });
+  world_->at(world_->now() + after, [this, index, incarnation] { depart(index, incarnation); });
 }
 
 void Engine::depart(std::size_t index, std::uint32_t incarnation) {

@@ -28,6 +28,7 @@ constexpr unsigned char address_second_octet = 100;
 constexpr std::size_t hosts_per_third_octet = 250;
 // The engine's actions run at most this late: the run loop wakes up at least this often.
 constexpr net::Duration run_slice = 20ms;
+constexpr net::Duration run_slice_min = 1ms;
 // Cancelled tasks unwind within this at the end of a run (they only close sockets).
 constexpr auto teardown_duration_max = 10s;
 
@@ -91,9 +92,11 @@ class RealBackend final : public WorldBackend {
       post_due_actions();
       net::TimePoint wake = std::min(limit, now() + run_slice);
       if (!actions_.empty()) wake = std::min(wake, actions_.begin()->first);
+      // Never poll(): on a busy swarm there is always another ready handler, and poll() would
+      // not return. run_until() checks the clock between handlers; a little time past the
+      // wake-up lets the actions just posted run even when that moment has already passed.
       io_context_.restart();
-      handlers_run_ += io_context_.poll();
-      if (!stopped_) handlers_run_ += io_context_.run_until(to_steady(wake));
+      handlers_run_ += io_context_.run_until(to_steady(std::max(wake, now() + run_slice_min)));
       // Nothing left to wait on (no actor running): sleep rather than spin.
       if (!stopped_ && io_context_.stopped() && now() < wake)
         std::this_thread::sleep_until(to_steady(wake));
