@@ -16,9 +16,8 @@ using namespace std::chrono_literals;
 using test::run_process;
 using test::TempDir;
 
-test::ProcessResult swarmlab(std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), SWARMLAB_EXECUTABLE);
-  return run_process(arguments);
+test::ProcessResult swarmlab(const std::vector<std::string>& arguments) {
+  return test::run_program(SWARMLAB_EXECUTABLE, arguments);
 }
 
 std::size_t line_count(const std::string& text) {

@@ -26,9 +26,8 @@ using ::testing::Not;
 const std::string small_scenario =
     std::string(SWARMLAB_SOURCE_DIR) + "/scenarios/library/small.toml";
 
-test::ProcessResult swarmlab(std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), SWARMLAB_EXECUTABLE);
-  return run_process(arguments);
+test::ProcessResult swarmlab(const std::vector<std::string>& arguments) {
+  return test::run_program(SWARMLAB_EXECUTABLE, arguments);
 }
 
 // The small scenario cut down to one seed and four fibre leechers fetching 1 MiB: a few seconds
