@@ -16,6 +16,7 @@
 #include "actors/peer/storage/thread_pool_disk_io.hpp"
 #include "actors/peer/torrent_layout.hpp"
 #include "actors/peer/tracker_client.hpp"
+#include "actors/peer/tracker_request.hpp"
 #include "apps/file_io.hpp"
 #include "apps/status_line.hpp"
 #include "net/real_host.hpp"
@@ -48,6 +49,27 @@ constexpr auto terminal_status_interval = 1s;
 // After stop, how long the connections get to close before the storage is flushed anyway.
 constexpr auto connection_drain_max = 5s;
 constexpr auto drain_poll_interval = 20ms;
+// A magnet link's size is unknown until its metadata arrives; any non-zero `left` tells its
+// trackers that we are a leecher, so that they list the seeds.
+constexpr std::uint64_t magnet_left_bytes = 16 * 1024;
+// Asking a magnet link's trackers for first peers: a dead UDP tracker is given up after
+// 15 + 30 + 60 s instead of BEP 15's hour, since nothing else can start meanwhile.
+constexpr std::int32_t magnet_udp_retransmissions_max = 2;
+constexpr auto magnet_http_timeout = 15s;
+
+// Resolves tracker host names with the system's resolver, on the host's io_context.
+peer::HostResolver system_resolver(net::RealHost& host) {
+  return [&host](std::string name) -> asio::awaitable<net::Result<std::vector<net::Address>>> {
+    asio::ip::tcp::resolver resolver(host.get_executor());
+    auto [error, results] =
+        co_await resolver.async_resolve(name, "", asio::as_tuple(asio::use_awaitable));
+    if (error) co_return error;
+    std::vector<net::Address> addresses;
+    for (const auto& entry : results)
+      addresses.push_back(entry.endpoint().address());
+    co_return addresses;
+  };
+}
 
 class ClientRun {
  public:
@@ -67,6 +89,8 @@ class ClientRun {
  private:
   asio::awaitable<std::optional<protocol::Metainfo>> obtain_metainfo(TorrentInput input);
   asio::awaitable<std::optional<protocol::Metainfo>> fetch_metadata(
+      const protocol::MagnetLink& link);
+  asio::awaitable<std::vector<protocol::PeerAddress>> peers_from_trackers(
       const protocol::MagnetLink& link);
   peer::Torrent* add_torrent(const protocol::Metainfo& metainfo);
   asio::awaitable<void> watch(peer::Torrent& torrent);
@@ -123,9 +147,13 @@ asio::awaitable<std::optional<protocol::Metainfo>> ClientRun::fetch_metadata(
   assert(link.info_hash.has_value());
   std::vector<protocol::PeerAddress> peers = link.peers;
   peers.insert(peers.end(), options_.peers.begin(), options_.peers.end());
+  if (peers.empty()) peers = co_await peers_from_trackers(link);
   if (peers.empty()) {
-    fmt::print(stderr, "{}: the magnet link names no peer (x.pe) and no --peer was given\n",
-               options_.command_name);
+    fmt::print(stderr,
+               "{}: no peer to fetch the metadata from: the magnet link names none (x.pe){}\n",
+               options_.command_name,
+               link.trackers.empty() ? ", no --peer was given and it has no tracker (tr)"
+                                     : " and its trackers gave none");
     exit_code_ = 1;
     co_return std::nullopt;
   }
@@ -147,6 +175,35 @@ asio::awaitable<std::optional<protocol::Metainfo>> ClientRun::fetch_metadata(
   fmt::print("metadata: {} ({} bytes in {} pieces)\n", metainfo->name, metainfo->total_size_bytes,
              metainfo->piece_count());
   co_return metainfo;
+}
+
+asio::awaitable<std::vector<protocol::PeerAddress>> ClientRun::peers_from_trackers(
+    const protocol::MagnetLink& link) {
+  peer::TrackerClientOptions options;
+  options.resolver = system_resolver(host_);
+  options.udp_retransmissions_max = magnet_udp_retransmissions_max;
+  options.http_timeout = magnet_http_timeout;
+  const peer::AnnounceParams params{.info_hash = *link.info_hash,
+                                    .peer_id = peer_.peer_id(),
+                                    .port = peer_.listen_port(),
+                                    .uploaded_bytes = 0,
+                                    .downloaded_bytes = 0,
+                                    .left_bytes = magnet_left_bytes,
+                                    .event = record::AnnounceEvent::none,
+                                    .key = static_cast<std::uint32_t>(host_.rng()()),
+                                    .tracker_id = std::nullopt};
+  peer::UdpConnectionIds connection_ids;
+  for (const std::string& url : link.trackers) {
+    fmt::print("asking tracker {} for peers\n", url);
+    std::fflush(stdout);
+    auto reply = co_await peer::announce_to_url(host_, url, params, options, connection_ids);
+    if (!reply.succeeded()) {
+      fmt::print(stderr, "{}: tracker {}: {}\n", options_.command_name, url, reply.error);
+      continue;
+    }
+    if (!reply.peers.empty()) co_return std::move(reply.peers);
+  }
+  co_return std::vector<protocol::PeerAddress>{};
 }
 
 peer::Torrent* ClientRun::add_torrent(const protocol::Metainfo& metainfo) {
@@ -181,20 +238,6 @@ peer::Torrent* ClientRun::add_torrent(const protocol::Metainfo& metainfo) {
              protocol::to_hex(metainfo.info_hash), options_.save_path.string());
   std::fflush(stdout);
   return &torrent;
-}
-
-// Resolves tracker host names with the system's resolver, on the host's io_context.
-peer::HostResolver system_resolver(net::RealHost& host) {
-  return [&host](std::string name) -> asio::awaitable<net::Result<std::vector<net::Address>>> {
-    asio::ip::tcp::resolver resolver(host.get_executor());
-    auto [error, results] =
-        co_await resolver.async_resolve(name, "", asio::as_tuple(asio::use_awaitable));
-    if (error) co_return error;
-    std::vector<net::Address> addresses;
-    for (const auto& entry : results)
-      addresses.push_back(entry.endpoint().address());
-    co_return addresses;
-  };
 }
 
 void ClientRun::start_tracker_client(peer::Torrent& torrent, const protocol::Metainfo& metainfo) {

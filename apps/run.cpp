@@ -1,11 +1,15 @@
 // `swarmlab run SCENARIO.toml [--seed N] [--db FILE.sqlite] [--set KEY.PATH=VALUE]...
-//  [--backend sim|real] [--check-determinism]`: runs a scenario (scenarios/engine.hpp), shows
-// progress on standard error (a live line on a terminal, plain lines otherwise), prints a summary
-// and, as the last line, `trace-hash: <hex>`. Exits 1 on bad input (every mistake listed with its
-// file, line and column), 3 on an invariant violation, 4 when --check-determinism finds two runs
-// that differ; 0 otherwise (a time limit reached is not an error).
+//  [--backend sim|real] [--wall-limit SECONDS] [--check-determinism]`: runs a scenario
+// (scenarios/engine.hpp), in the simulator or on real sockets on loopback
+// (scenarios/real_backend.hpp), shows progress on standard error (a live line on a terminal, plain
+// lines otherwise), prints a summary and, as the last line, `trace-hash: <hex>` (real runs:
+// `trace-hash: none (...)`, they have none). Exits 1 on bad input (every mistake listed with its
+// file, line and column; a scenario or flag the real backend cannot run), 3 on an invariant
+// violation, 4 when --check-determinism finds two runs that differ; 0 otherwise (a time limit
+// reached is not an error).
 #include "apps/commands.hpp"
 #include "scenarios/engine.hpp"
+#include "scenarios/real_backend.hpp"
 #include "scenarios/spec_parse.hpp"
 
 #include <fmt/core.h>
@@ -35,6 +39,9 @@ constexpr int exit_violation = 3;
 constexpr int exit_not_deterministic = 4;
 // Plain progress lines (not a terminal) at most this often, in wall time.
 constexpr std::chrono::seconds plain_progress_period{10};
+// A real run's wall-clock bound unless --wall-limit says otherwise, and the largest one accepted.
+constexpr double wall_limit_default_seconds = 600;
+constexpr double wall_limit_max_seconds = 7 * 24 * 3600;
 
 struct RunCommandOptions {
   std::string scenario;
@@ -42,6 +49,7 @@ struct RunCommandOptions {
   std::optional<std::string> database;
   std::vector<std::string> overrides;
   std::string backend = "sim";
+  std::optional<double> wall_limit_seconds;
   bool check_determinism = false;
   bool quiet = false;
 };
@@ -59,7 +67,8 @@ class Stopwatch {
 
 class ProgressLine {
  public:
-  explicit ProgressLine(bool quiet) : quiet_(quiet), live_(isatty(STDERR_FILENO) != 0) {}
+  ProgressLine(bool quiet, std::string_view clock)
+      : quiet_(quiet), live_(isatty(STDERR_FILENO) != 0), clock_(clock) {}
   ~ProgressLine() { end(); }
 
   void show(const scenarios::Progress& progress) {
@@ -73,9 +82,9 @@ class ProgressLine {
                                    static_cast<double>(progress.leechers_total);
     const double rate = wall > 0 ? static_cast<double>(progress.events) / wall : 0;
     const double now = std::chrono::duration<double>(progress.now.time_since_epoch()).count();
-    fmt::print(stderr, "{}sim {:8.1f} s  arrived {}/{}  complete {:5.1f}%  {:.2g} events/s{}",
-               live_ ? "\r" : "", now, progress.peers_arrived, progress.peers_total, share, rate,
-               live_ ? "   " : "\n");
+    fmt::print(stderr, "{}{} {:8.1f} s  arrived {}/{}  complete {:5.1f}%  {:.2g} events/s{}",
+               live_ ? "\r" : "", clock_, now, progress.peers_arrived, progress.peers_total, share,
+               rate, live_ ? "   " : "\n");
     shown_ = true;
   }
   void end() {
@@ -86,6 +95,7 @@ class ProgressLine {
  private:
   bool quiet_;
   bool live_;
+  std::string_view clock_;
   bool shown_ = false;
   double next_plain_ = 0;
   Stopwatch stopwatch_;
@@ -103,12 +113,18 @@ void print_summary(const LoadedScenario& scenario, const RunResult& result, doub
   double mean = 0;
   for (double time : times)
     mean += time / static_cast<double>(times.size());
-  fmt::print("scenario: {} (seed {}, payload {})\n", scenario.spec.name, scenario.spec.seed,
-             scenarios::to_string(scenario.spec.payload));
+  fmt::print("scenario: {} (seed {}, payload {}, backend {})\n", scenario.spec.name,
+             scenario.spec.seed, scenarios::to_string(scenario.spec.payload),
+             record::to_string(result.backend));
   fmt::print("outcome: {} ({})\n", record::to_string(result.outcome), result.detail);
-  fmt::print("simulated time: {:.1f} s; wall time: {:.1f} s; events: {}\n",
-             std::chrono::duration<double>(result.end_time.time_since_epoch()).count(),
-             wall_seconds, result.events);
+  const double run_seconds =
+      std::chrono::duration<double>(result.end_time.time_since_epoch()).count();
+  if (result.backend == record::Backend::real) {
+    fmt::print("run time (wall clock): {:.1f} s; handlers run: {}\n", run_seconds, result.events);
+  } else {
+    fmt::print("simulated time: {:.1f} s; wall time: {:.1f} s; events: {}\n", run_seconds,
+               wall_seconds, result.events);
+  }
   fmt::print("peers: {}; leechers completed: {} of {}\n", result.peers_total,
              result.leechers_completed, result.leechers_total);
   if (!times.empty()) {
@@ -139,10 +155,14 @@ std::optional<LoadedScenario> load(const RunCommandOptions& options) {
   return std::move(std::get<LoadedScenario>(loaded));
 }
 
-RunResult run_once(const LoadedScenario& scenario, std::optional<std::string> database,
-                   bool quiet) {
-  ProgressLine line(quiet);
+RunResult run_once(const LoadedScenario& scenario, const RunCommandOptions& command,
+                   std::optional<std::string> database) {
+  const bool real = command.backend == "real";
+  ProgressLine line(command.quiet, real ? "real" : "sim");
   scenarios::RunOptions options{
+      .backend = real ? record::Backend::real : record::Backend::sim,
+      .real_duration_max = std::chrono::duration_cast<net::Duration>(std::chrono::duration<double>(
+          command.wall_limit_seconds.value_or(wall_limit_default_seconds))),
       .database_path = std::move(database),
       .progress = [&line](const scenarios::Progress& progress) { line.show(progress); }};
   RunResult result = scenarios::run_scenario(scenario, options);
@@ -162,7 +182,7 @@ int check_determinism(const LoadedScenario& scenario, const RunCommandOptions& o
   fmt::print("determinism: running the scenario a second time\n");
   const bool scratch = !options.database;
   const std::string second_path = scratch ? scratch_database(2) : *options.database;
-  const RunResult second = run_once(scenario, second_path, options.quiet);
+  const RunResult second = run_once(scenario, options, second_path);
   if (scratch) fs::remove(second_path);
   const bool same_trace = first.trace_hash == second.trace_hash;
   const bool same_rows = first.rows_hash && first.rows_hash == second.rows_hash;
@@ -173,21 +193,61 @@ int check_determinism(const LoadedScenario& scenario, const RunCommandOptions& o
   return same_trace && same_rows ? 0 : exit_not_deterministic;
 }
 
-int run_command(const RunCommandOptions& options) {
-  if (options.backend != "sim") {
-    fmt::print(stderr, "swarmlab run: --backend {} is not available yet; use --backend sim\n",
-               options.backend);
-    return exit_bad_input;
+// The flags that do not go with the chosen backend; one line each on standard error.
+bool flags_fit_backend(const RunCommandOptions& options) {
+  const bool real = options.backend == "real";
+  if (real && options.check_determinism) {
+    fmt::print(stderr,
+               "swarmlab run: --check-determinism needs --backend sim (real runs are not "
+               "deterministic)\n");
+    return false;
   }
+  if (!real && options.wall_limit_seconds) {
+    fmt::print(stderr, "swarmlab run: --wall-limit applies to --backend real only\n");
+    return false;
+  }
+  if (options.wall_limit_seconds &&
+      !(*options.wall_limit_seconds > 0 && *options.wall_limit_seconds <= wall_limit_max_seconds)) {
+    fmt::print(stderr, "swarmlab run: --wall-limit must be above 0 and at most {:.0f} seconds\n",
+               wall_limit_max_seconds);
+    return false;
+  }
+  return true;
+}
+
+// What the real backend cannot do (errors) or ignores (warnings), one line each.
+bool fits_real_backend(const RunCommandOptions& options, const LoadedScenario& scenario) {
+  const scenarios::RealBackendReview review = scenarios::review_for_real_backend(scenario.spec);
+  for (const std::string& warning : review.warnings)
+    fmt::print(stderr, "swarmlab run: warning: --backend real: {}\n", warning);
+  for (const std::string& error : review.errors)
+    fmt::print(stderr, "{}: cannot run with --backend real: {}\n", options.scenario, error);
+  if (!review.errors.empty()) {
+    fmt::print(stderr, "swarmlab run: nothing was run; use --backend sim for this scenario\n");
+    return false;
+  }
+  return true;
+}
+
+int run_command(const RunCommandOptions& options) {
+  if (!flags_fit_backend(options)) return exit_bad_input;
   const std::optional<LoadedScenario> scenario = load(options);
   if (!scenario) return exit_bad_input;
-  fmt::print("running {} with seed {}\n", scenario->spec.name, scenario->spec.seed);
+  const bool real = options.backend == "real";
+  if (real && !fits_real_backend(options, *scenario)) return exit_bad_input;
+  if (real) {
+    fmt::print("running {} with seed {} on loopback sockets (real backend, at most {:.0f} s)\n",
+               scenario->spec.name, scenario->spec.seed,
+               options.wall_limit_seconds.value_or(wall_limit_default_seconds));
+  } else {
+    fmt::print("running {} with seed {}\n", scenario->spec.name, scenario->spec.seed);
+  }
   std::fflush(stdout);
   const bool scratch = options.check_determinism && !options.database;
   const std::optional<std::string> database =
       scratch ? std::optional<std::string>(scratch_database(1)) : options.database;
   const Stopwatch stopwatch;
-  const RunResult result = run_once(*scenario, database, options.quiet);
+  const RunResult result = run_once(*scenario, options, database);
   if (scratch) fs::remove(*database);
   print_summary(*scenario, result, stopwatch.seconds());
   int status = 0;
@@ -199,7 +259,11 @@ int run_command(const RunCommandOptions& options) {
   } else if (options.check_determinism) {
     status = check_determinism(*scenario, options, result);
   }
-  fmt::print("trace-hash: {}\n", result.trace_hash_hex);
+  if (result.trace_hash) {
+    fmt::print("trace-hash: {}\n", result.trace_hash_hex);
+  } else {
+    fmt::print("trace-hash: none (real backend is not deterministic)\n");
+  }
   return status;
 }
 
@@ -207,8 +271,9 @@ int run_command(const RunCommandOptions& options) {
 
 void register_run(CLI::App& app, CommandSet& commands) {
   auto options = std::make_shared<RunCommandOptions>();
-  CLI::App& command = commands.add(app, "run", "Run a scenario (simulated swarm) and record it",
-                                   [options] { return run_command(*options); });
+  CLI::App& command =
+      commands.add(app, "run", "Run a scenario (simulated, or on loopback sockets) and record it",
+                   [options] { return run_command(*options); });
   command.add_option("scenario", options->scenario, "Scenario file (TOML)")->required();
   command.add_option("--seed", options->seed, "Run seed (overrides the scenario's)");
   command.add_option("--db", options->database, "Record the run into this SQLite file");
@@ -216,6 +281,8 @@ void register_run(CLI::App& app, CommandSet& commands) {
       ->allow_extra_args(false);
   command.add_option("--backend", options->backend, "sim (deterministic) or real (loopback)")
       ->check(CLI::IsMember({"sim", "real"}));
+  command.add_option("--wall-limit", options->wall_limit_seconds,
+                     "Real backend: stop after this many wall-clock seconds at most (default 600)");
   command.add_flag("--check-determinism", options->check_determinism,
                    "Run twice; compare trace hashes and recorded rows");
   command.add_flag("-q,--quiet", options->quiet, "No progress line");

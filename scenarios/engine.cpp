@@ -2,6 +2,7 @@
 
 #include "actors/peer/endpoint_conversion.hpp"
 #include "scenarios/engine_world.hpp"
+#include "scenarios/real_backend.hpp"
 #include "scenarios/rows_hash.hpp"
 #include "scenarios/schedule.hpp"
 
@@ -17,6 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
+constexpr std::uint16_t peer_listen_port = 6881;
 // The run loop advances the world this much at a time, then checks stop conditions.
 constexpr net::Duration step_duration = 1s;
 constexpr net::Duration liveness_check_period = 10s;
@@ -79,28 +81,27 @@ Engine::Engine(const LoadedScenario& scenario, const RunOptions& options)
       engine_rng_(scenario.spec.seed, stream_engine) {
   build_layout();
   liveness_deadline_ = liveness_deadline(spec_);
-  sim::WorldConfig config;
-  config.seed = spec_.seed;
-  if (spec_.network.latency_model == LatencyModel::fixed) {
-    config.core.model = sim::CoreLatency::Model::fixed;
-    config.core.fixed = spec_.network.core_latency;
-  } else {
-    config.core.model = sim::CoreLatency::Model::pair_uniform;
-    config.core.pair_min = spec_.network.core_latency_min;
-    config.core.pair_max = spec_.network.core_latency_max;
-  }
-  world_ = std::make_unique<sim::World>(config);
+  world_ = options_.backend == record::Backend::real ? make_real_backend(spec_)
+                                                     : make_sim_backend(spec_);
+  start_ = world_->start_time();
+  seed_since_ = fault_quiet_since_ = next_progress_ = next_liveness_check_ = start_;
   checker_ = std::make_unique<InvariantChecker>(
       layout_->piece_count(),
       [this](const protocol::PeerAddress& address) { return resolve(address); },
-      [this] { world_->stop(); });
+      [this] { world_->stop(); }, start_);
   build_hosts();
   if (options_.database_path) begin_recording();
   schedule();
 }
 
 Engine::~Engine() {
-  // The world's teardown unwinds every task while the actors still exist.
+  // Every task ends while the actors it uses still exist; then the actors go (tracker clients
+  // before the peers whose torrents they use), then the hosts.
+  world_->end_tasks();
+  tracker_clients_.clear();
+  peers_.clear();
+  trackers_.clear();
+  retired_tracker_servers_.clear();
   world_.reset();
 }
 
@@ -111,20 +112,18 @@ void Engine::build_layout() {
   info_hash_ = protocol::sha1(fmt::format("swarmlab scenario {} {}", spec_.name, spec_.seed));
 }
 
-sim::HostConfig Engine::host_config(std::optional<std::size_t> bandwidth_class) const {
-  sim::HostConfig config;
-  if (!bandwidth_class) return config;
+HostLink Engine::host_link(std::optional<std::size_t> bandwidth_class) const {
+  if (!bandwidth_class) return {};
   const BandwidthClass& bandwidth = spec_.network.classes.at(*bandwidth_class);
-  config.link.upload_bytes_per_second = bandwidth.upload_bytes_per_second;
-  config.link.download_bytes_per_second = bandwidth.download_bytes_per_second;
-  config.link.latency = bandwidth.latency;
-  return config;
+  return {.upload_bytes_per_second = bandwidth.upload_bytes_per_second,
+          .download_bytes_per_second = bandwidth.download_bytes_per_second,
+          .latency = bandwidth.latency};
 }
 
 void Engine::build_hosts() {
   for (std::size_t index = 0; index < spec_.trackers.size(); ++index) {
-    sim::Host& host = world_->add_host(host_config(spec_.trackers[index].class_index));
-    trackers_.push_back({.host = &host, .actor = sim::index_of(host.id())});
+    net::Host& host = world_->add_host(host_link(spec_.trackers[index].class_index));
+    trackers_.push_back({.host = &host, .actor = static_cast<record::ActorId>(index)});
     actors_by_address_[peer::to_peer_address({host.addresses().front(), 0})] =
         trackers_.back().actor;
     start_tracker(trackers_.back(), index);
@@ -139,9 +138,10 @@ void Engine::build_hosts() {
       PeerSlot slot;
       slot.group = group_index;
       slot.bandwidth_class = classes[member];
-      sim::Host& host = world_->add_host(host_config(slot.bandwidth_class));
+      slot.link = host_link(slot.bandwidth_class);
+      net::Host& host = world_->add_host(slot.link);
       slot.host = &host;
-      slot.actor = sim::index_of(host.id());
+      slot.actor = static_cast<record::ActorId>(trackers_.size() + slots_.size());
       slot.arrival = arrivals[member];
       net::Rng content_rng(spec_.seed, stream_content + slots_.size());
       slot.initial_pieces = initial_pieces(group.content, layout_->piece_count(), content_rng);
@@ -176,7 +176,8 @@ record::HostInfo Engine::host_info(const PeerSlot& slot) const {
     if (*info.upload_bytes_per_second == 0) info.upload_bytes_per_second.reset();
     if (*info.download_bytes_per_second == 0) info.download_bytes_per_second.reset();
   }
-  info.addresses.push_back(peer::to_peer_address({slot.host->addresses().front(), 6881}));
+  info.addresses.push_back(peer::to_peer_address(
+      {slot.host->addresses().front(), world_->listen_port(peer_listen_port)}));
   return info;
 }
 
@@ -186,31 +187,33 @@ void Engine::begin_recording() {
                         .scenario_text = scenario_.text,
                         .seed = spec_.seed,
                         .parameters_json = scenario_.parameters_json,
-                        .backend = record::Backend::sim,
+                        .backend = world_->kind(),
                         .piece_count = layout_->piece_count(),
                         .piece_length_bytes = layout_->piece_length_bytes,
                         .total_size_bytes = layout_->total_size_bytes,
                         .sample_interval = spec_.sample_interval,
-                        .start_time = net::time_zero});
+                        .start_time = start_});
   for (std::size_t index = 0; index < trackers_.size(); ++index) {
     const TrackerSlot& tracker = trackers_[index];
     record::HostInfo info;
     info.id = tracker.actor;
     info.role = record::HostRole::tracker;
     info.group = "tracker:" + spec_.trackers[index].name;
-    info.addresses = {peer::to_peer_address({tracker.host->addresses().front(), 6969})};
+    info.addresses = {
+        peer::to_peer_address({tracker.host->addresses().front(),
+                               spec_.trackers[index].udp ? tracker.udp_port : tracker.http_port})};
     recorder_->add_host(info);
   }
   for (const PeerSlot& slot : slots_)
     recorder_->add_host(host_info(slot));
-  sampler_.emplace(*recorder_, spec_.sample_interval, net::time_zero);
+  sampler_.emplace(*recorder_, spec_.sample_interval, start_);
 }
 
 void Engine::schedule() {
   for (std::size_t index = 0; index < slots_.size(); ++index)
-    world_->at(net::time_zero + slots_[index].arrival, [this, index] { join(index); });
+    world_->at(start_ + slots_[index].arrival, [this, index] { join(index); });
   for (const FaultSpec& fault : spec_.faults)
-    world_->at(net::time_zero + fault.at, [this, &fault] { apply_fault(fault); });
+    world_->at(start_ + fault.at, [this, &fault] { apply_fault(fault); });
 }
 
 bool Engine::stop_condition_met() const {
@@ -242,13 +245,13 @@ record::HostSample Engine::sample_of(const PeerSlot& slot) const {
 
 void Engine::report_progress() {
   if (!options_.progress) return;
-  Progress progress{.now = world_->now(),
+  Progress progress{.now = elapsed(world_->now()),
                     .peers_total = slots_.size(),
                     .peers_arrived = arrived_,
                     .leechers_present = present_incomplete_,
                     .leechers_completed = leechers_completed_,
                     .leechers_total = leechers_total_,
-                    .events = world_->counters().events_fired};
+                    .events = world_->events()};
   options_.progress(progress);
 }
 
@@ -269,37 +272,50 @@ bool Engine::step(net::TimePoint limit) {
   return !checker_->violation() && !stop_condition_met() && now < limit;
 }
 
-RunResult Engine::run() {
-  net::TimePoint limit = net::time_max;
+net::Duration Engine::run_duration() const {
+  net::Duration duration{0};
   if (spec_.stop.time_limit) {
-    limit = net::time_zero + *spec_.stop.time_limit;
+    duration = *spec_.stop.time_limit;
   } else {
-    net::Duration last{0};
     for (const PeerSlot& slot : slots_)
-      last = std::max(last, slot.arrival);
+      duration = std::max(duration, slot.arrival);
     for (const FaultSpec& fault : spec_.faults)
-      last = std::max(last, fault.at);
-    limit = net::time_zero + last + unbounded_run_deadlines_max * liveness_deadline_;
+      duration = std::max(duration, fault.at);
+    duration += unbounded_run_deadlines_max * liveness_deadline_;
   }
+  if (world_->kind() == record::Backend::real)
+    duration = std::min(duration, options_.real_duration_max);
+  return duration;
+}
+
+RunResult Engine::run() {
+  const net::Duration duration = run_duration();
+  const net::TimePoint limit = start_ + duration;
   if (sampler_) take_samples(world_->now());
   while (step(limit)) {
   }
   if (!checker_->violation()) check_true_content();
   if (checker_->violation()) return finish(record::Outcome::failed, *checker_->violation());
   if (stop_condition_met()) return finish(record::Outcome::completed, "every leecher completed");
-  return finish(record::Outcome::time_limit, spec_.stop.time_limit
-                                                 ? "the time limit was reached"
-                                                 : "no completion within the run bound");
+  if (spec_.stop.time_limit && duration == *spec_.stop.time_limit)
+    return finish(record::Outcome::time_limit, "the time limit was reached");
+  if (world_->kind() == record::Backend::real && duration == options_.real_duration_max) {
+    return finish(record::Outcome::time_limit,
+                  fmt::format("the real run's wall-clock bound ({:.0f} s) was reached",
+                              net::to_seconds(duration)));
+  }
+  return finish(record::Outcome::time_limit, "no completion within the run bound");
 }
 
 RunResult Engine::finish(record::Outcome outcome, std::string detail) {
   RunResult result;
   result.outcome = outcome;
   result.detail = std::move(detail);
+  result.backend = world_->kind();
   result.trace_hash = world_->trace_hash();
-  result.trace_hash_hex = fmt::format("{:016x}", result.trace_hash);
-  result.end_time = world_->now();
-  result.events = world_->counters().events_fired;
+  if (result.trace_hash) result.trace_hash_hex = fmt::format("{:016x}", *result.trace_hash);
+  result.end_time = elapsed(world_->now());
+  result.events = world_->events();
   result.peers_total = slots_.size();
   result.leechers_total = leechers_total_;
   result.leechers_completed = leechers_completed_;
@@ -314,14 +330,16 @@ RunResult Engine::finish(record::Outcome outcome, std::string detail) {
     }
     if (slot.starts_complete || !slot.completed_at) continue;
     result.download_times_seconds.push_back(
-        std::chrono::duration<double>(*slot.completed_at - (net::time_zero + slot.arrival))
-            .count());
+        std::chrono::duration<double>(*slot.completed_at - (start_ + slot.arrival)).count());
   }
   if (recorder_) {
     take_samples(world_->now());
     result.run_id = recorder_->run_id();
     recorder_->finish_run(world_->now(), result.trace_hash_hex, outcome, result.detail);
     result.rows_hash = read_rows_hash(recorder_->path(), *result.run_id);
+    // On real sockets the actors still report while their tasks unwind; the run's rows are done.
+    sampler_.reset();
+    recorder_.reset();
   }
   return result;
 }

@@ -1,13 +1,16 @@
-// The scenario engine: spec -> simulated world -> run -> invariants -> results.
+// The scenario engine: spec -> world (simulated, or real sockets on loopback) -> run -> invariants
+// -> results.
 //
 //   LoadedScenario scenario = std::get<LoadedScenario>(load_scenario(path, overrides));
 //   RunResult result = run_scenario(scenario, {.database_path = "results.sqlite"});
 //
-// It builds a sim::World with one host per tracker (TrackerServer) and per peer (peer::Peer with
-// one torrent), schedules arrivals, departures and the fault timeline with World::at(), samples
-// counters every sampling interval, checks the invariants as the run goes (invariants.hpp, and
-// liveness here), and records everything through record::Recorder when a database is given. The
-// same scenario and seed give the same trace hash and the same recorded rows. Part of scenarios/.
+// It builds a world through a WorldBackend (world_backend.hpp) with one host per tracker
+// (TrackerServer) and per peer (peer::Peer with one torrent), schedules arrivals, departures and
+// the fault timeline with at(), samples counters every sampling interval, checks the invariants as
+// the run goes (invariants.hpp, and liveness here), and records everything through
+// record::Recorder when a database is given. In the simulator the same scenario and seed give the
+// same trace hash and the same recorded rows; on real sockets (RunOptions::backend = real, see
+// real_backend.hpp) the same actors run in wall-clock time, not reproducibly. Part of scenarios/.
 #pragma once
 
 #include "net/time.hpp"
@@ -22,8 +25,9 @@
 
 namespace swarmlab::scenarios {
 
-// What the engine tells whoever shows progress, every progress interval of simulated time.
+// What the engine tells whoever shows progress, every progress interval of the run's time.
 struct Progress {
+  // Time since the start of the run (simulated, or wall-clock on real sockets).
   net::TimePoint now{};
   std::size_t peers_total = 0;
   std::size_t peers_arrived = 0;
@@ -34,6 +38,12 @@ struct Progress {
 };
 
 struct RunOptions {
+  // sim: the deterministic simulator; real: RealHosts on loopback (the scenario must pass
+  // review_for_real_backend(), real_backend.hpp).
+  record::Backend backend = record::Backend::sim;
+  // Real backend only: the run ends after this much wall-clock time at most, whatever the
+  // scenario's stop condition.
+  net::Duration real_duration_max = std::chrono::minutes(10);
   std::optional<std::string> database_path{};
   std::function<void(const Progress&)> progress{};
   net::Duration progress_interval = std::chrono::seconds(10);
@@ -43,11 +53,15 @@ struct RunResult {
   record::Outcome outcome = record::Outcome::completed;
   // What ended the run: the stop condition met, or the violation report.
   std::string detail{};
-  std::uint64_t trace_hash = 0;
+  // The simulator's trace hash; none on real sockets (and trace_hash_hex
+  // empty).
+  std::optional<std::uint64_t> trace_hash{};
   std::string trace_hash_hex{};
   // The recorded rows' digest (runs.rows_hash); only with a database.
   std::optional<std::string> rows_hash{};
   std::optional<std::int64_t> run_id;
+  record::Backend backend = record::Backend::sim;
+  // Time since the start of the run when it ended.
   net::TimePoint end_time{};
   std::uint64_t events = 0;
   std::size_t peers_total = 0;

@@ -15,7 +15,6 @@ namespace swarmlab::scenarios {
 namespace {
 
 constexpr std::uint16_t peer_listen_port = 6881;
-constexpr std::uint16_t tracker_port = 6969;
 // A strategic (BitTyrant) peer needs an estimate of its upload capacity; one without a limited
 // link gets this.
 constexpr std::int64_t strategic_upload_default_bytes_per_second = 1'000'000;
@@ -58,13 +57,13 @@ void Engine::start_peer(PeerSlot& slot, const std::vector<bool>& pieces) {
                              .existing_data = start.existing_data,
                              .send_corrupt_blocks = slot.corrupt};
   if (group.connections_max > 0) config.connections_max = group.connections_max;
-  const sim::LinkConfig& link = slot.host->link();
+  const HostLink& link = slot.link;
   config.choker.upload_capacity_bytes_per_second =
       link.upload_bytes_per_second > 0 ? static_cast<std::int64_t>(link.upload_bytes_per_second)
                                        : strategic_upload_default_bytes_per_second;
   peers_.push_back(std::make_unique<peer::Peer>(
       *slot.host,
-      peer::PeerConfig{.listen_port = peer_listen_port,
+      peer::PeerConfig{.listen_port = world_->listen_port(peer_listen_port),
                        .observer = this,
                        .actor_id = slot.actor,
                        .receive_buffer_bytes = peer::limits::receive_buffer_bytes_small}));
@@ -97,10 +96,12 @@ void Engine::start_peer(PeerSlot& slot, const std::vector<bool>& pieces) {
 peer::TrackerClient::Tiers Engine::tracker_tiers() const {
   peer::TrackerClient::Tiers tiers;
   for (std::size_t index = 0; index < trackers_.size(); ++index) {
-    const net::Address& address = trackers_[index].host->addresses().front();
+    const TrackerSlot& tracker = trackers_[index];
+    const net::Address& address = tracker.host->addresses().front();
     const bool udp = spec_.trackers[index].udp;
-    tiers.push_back({fmt::format("{}://{}:{}{}", udp ? "udp" : "http", address.to_string(),
-                                 tracker_port, udp ? "" : "/announce")});
+    tiers.push_back(
+        {fmt::format("{}://{}:{}{}", udp ? "udp" : "http", address.to_string(),
+                     udp ? tracker.udp_port : tracker.http_port, udp ? "" : "/announce")});
   }
   return tiers;
 }
@@ -118,7 +119,8 @@ void Engine::discover(PeerSlot& slot, std::size_t index, bool complete) {
   }
   const std::vector<protocol::PeerAddress> known = discovery_.sample(index, engine_rng_);
   slot.torrent->add_peers(known);
-  discovery_.add(index, peer::to_peer_address({slot.host->addresses().front(), peer_listen_port}),
+  discovery_.add(index,
+                 peer::to_peer_address({slot.host->addresses().front(), slot.peer->listen_port()}),
                  complete);
 }
 
@@ -140,7 +142,7 @@ void Engine::completed(std::size_t index, net::TimePoint time) {
 
 void Engine::schedule_departure(std::size_t index, net::Duration after) {
   const std::uint32_t incarnation = slots_[index].incarnation;
-  world_->after(after, [this, index, incarnation] { depart(index, incarnation); });
+  world_->at(world_->now() + after, [this, index, incarnation] { depart(index, incarnation); });
 }
 
 void Engine::depart(std::size_t index, std::uint32_t incarnation) {
@@ -181,7 +183,7 @@ void Engine::check_liveness(net::TimePoint now) {
         "liveness: host {} (group {}) has not completed {:.0f} s after {:.3f} s although a seed "
         "was present and no fault was in force ({} of {} pieces verified)",
         slot.actor, spec_.groups[slot.group].name,
-        std::chrono::duration<double>(liveness_deadline_).count(), seconds_of(since),
+        std::chrono::duration<double>(liveness_deadline_).count(), seconds_of(elapsed(since)),
         slot.torrent->picker().have().count().value(), layout_->piece_count()));
     return;
   }

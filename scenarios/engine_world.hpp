@@ -1,5 +1,6 @@
-// The engine's state while a scenario runs (private to scenarios/): the world, its trackers and
-// peer slots, the schedule, the invariant checker and the recorder. It is also the Observer the
+// The engine's state while a scenario runs (private to scenarios/): the world backend (simulated
+// or real sockets, world_backend.hpp), its trackers and peer slots, the schedule, the invariant
+// checker and the recorder. It is also the Observer the
 // actors report to: it forwards every report to the checker and the recorder and keeps the
 // counts the run loop needs (completions, hash failures, bans).
 #pragma once
@@ -14,7 +15,7 @@
 #include "scenarios/discovery.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/invariants.hpp"
-#include "sim/world.hpp"
+#include "scenarios/world_backend.hpp"
 
 #include <map>
 #include <memory>
@@ -28,7 +29,10 @@ struct PeerSlot {
 
   std::size_t group = 0;
   std::optional<std::size_t> bandwidth_class{};
-  sim::Host* host = nullptr;
+  // The access link now (set_link changes it).
+  HostLink link{};
+  net::Host* host = nullptr;
+  // The host's index in the backend, which is also its id in reports.
   record::ActorId actor = 0;
   net::Duration arrival{0};
   std::vector<bool> initial_pieces{};
@@ -52,9 +56,13 @@ struct PeerSlot {
 };
 
 struct TrackerSlot {
-  sim::Host* host = nullptr;
+  net::Host* host = nullptr;
   record::ActorId actor = 0;
-  tracker::TrackerServer* server = nullptr;
+  std::unique_ptr<tracker::TrackerServer> server{};
+  // The ports it serves on: fixed in the simulator, picked by the system on real sockets at its
+  // first start and kept across restarts (the peers' announce URLs name them).
+  std::uint16_t http_port = 0;
+  std::uint16_t udp_port = 0;
   bool up = true;
 };
 
@@ -96,12 +104,17 @@ class Engine final : public record::Observer {
 
  private:
   // engine.cpp: building and the run loop.
+  // Time since the start of the run, as a time point (what reports and progress show).
+  net::TimePoint elapsed(net::TimePoint time) const { return net::time_zero + (time - start_); }
   void build_layout();
   void build_hosts();
-  sim::HostConfig host_config(std::optional<std::size_t> bandwidth_class) const;
+  HostLink host_link(std::optional<std::size_t> bandwidth_class) const;
   void begin_recording();
   record::HostInfo host_info(const PeerSlot& slot) const;
   void schedule();
+  // How long the run may last: the time limit, or a bound derived from the schedule; on real
+  // sockets at most RunOptions::real_duration_max.
+  net::Duration run_duration() const;
   bool step(net::TimePoint limit);
   bool stop_condition_met() const;
   void report_progress();
@@ -126,7 +139,7 @@ class Engine final : public record::Observer {
 
   // engine_faults.cpp: the fault timeline.
   void apply_fault(const FaultSpec& fault);
-  std::vector<sim::HostId> hosts_of(std::span<const std::size_t> groups) const;
+  std::vector<std::size_t> hosts_of(std::span<const std::size_t> groups) const;
   void partition(const FaultSpec& fault);
   void crash_group(const FaultSpec& fault);
   void restart_group(const FaultSpec& fault);
@@ -147,13 +160,16 @@ class Engine final : public record::Observer {
   std::optional<record::Recorder> recorder_;
   std::optional<record::Sampler> sampler_;
   std::unique_ptr<InvariantChecker> checker_;
-  // Actors must outlive the world's tasks: the world is destroyed first (see ~Engine).
+  // Actors must outlive the world's tasks: ~Engine ends the tasks first, then destroys the actors
+  // (tracker clients before the peers whose torrents they use), then the backend.
+  std::unique_ptr<WorldBackend> world_;
+  net::TimePoint start_{};
   std::vector<std::unique_ptr<peer::Peer>> peers_;
-  std::vector<std::unique_ptr<tracker::TrackerServer>> tracker_servers_;
-  // Destroyed before the peers (their torrents must outlive them).
   std::vector<std::unique_ptr<peer::TrackerClient>> tracker_clients_;
-  std::unique_ptr<sim::World> world_;
   std::vector<TrackerSlot> trackers_;
+  // Servers of trackers that went down in a backend whose crash closes their sockets: kept, as
+  // their host's (ended) tasks may still name them.
+  std::vector<std::unique_ptr<tracker::TrackerServer>> retired_tracker_servers_;
   std::vector<PeerSlot> slots_;
   // Host id (actor) of each address, for resolving remote ends (lookups only).
   std::map<protocol::PeerAddress, record::ActorId> actors_by_address_;

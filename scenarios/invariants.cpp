@@ -9,10 +9,6 @@ namespace swarmlab::scenarios {
 
 namespace {
 
-double seconds_of(record::TimePoint time) {
-  return std::chrono::duration<double>(time.time_since_epoch()).count();
-}
-
 // A sender reports a block once its write completes, which on a fast path can come just after the
 // receiver has read it: allow the blocks of one write in flight.
 constexpr std::uint64_t in_flight_allowance_bytes = 2 * 16 * 1024;
@@ -24,11 +20,16 @@ std::uint64_t pair_key(record::ActorId sender, record::ActorId receiver) {
 }  // namespace
 
 InvariantChecker::InvariantChecker(std::uint32_t piece_count, Resolver resolver,
-                                   std::function<void()> on_violation)
+                                   std::function<void()> on_violation, record::TimePoint start_time)
     : piece_count_(piece_count),
       resolver_(std::move(resolver)),
-      on_violation_(std::move(on_violation)) {
+      on_violation_(std::move(on_violation)),
+      start_time_(start_time) {
   assert(resolver_);
+}
+
+double InvariantChecker::seconds_of(record::TimePoint time) const {
+  return std::chrono::duration<double>(time - start_time_).count();
 }
 
 void InvariantChecker::fail(std::string report) {

@@ -25,8 +25,9 @@ class InvariantChecker final : public record::Observer {
   // Resolves a remote address to a host id (nullopt: outside the run).
   using Resolver = std::function<std::optional<record::ActorId>(const protocol::PeerAddress&)>;
 
-  InvariantChecker(std::uint32_t piece_count, Resolver resolver,
-                   std::function<void()> on_violation);
+  // Reports give times relative to `start_time`, the start of the run.
+  InvariantChecker(std::uint32_t piece_count, Resolver resolver, std::function<void()> on_violation,
+                   record::TimePoint start_time = {});
 
   const std::optional<std::string>& violation() const { return violation_; }
   // Reports a violation found elsewhere (the engine's liveness check); the first one is kept.
@@ -45,10 +46,12 @@ class InvariantChecker final : public record::Observer {
  private:
   std::vector<bool>& pieces_of(record::ActorId host);
   bool holds(record::ActorId host, std::uint32_t piece);
+  double seconds_of(record::TimePoint time) const;
 
   std::uint32_t piece_count_;
   Resolver resolver_;
   std::function<void()> on_violation_;
+  record::TimePoint start_time_;
   std::optional<std::string> violation_;
   // Verified pieces per host id.
   std::vector<std::vector<bool>> pieces_;

@@ -6,8 +6,9 @@
 
 namespace swarmlab::sim {
 
-// Hosts are numbered densely; assigned IPv4 addresses come from 10.0.0.0/8.
-inline constexpr std::uint32_t hosts_max = (1u << 24) - 2;
+// Hosts are numbered densely; assigned IPv4 addresses are 10.A.B.C with C from 1 to 255 (see
+// World::assign_addresses).
+inline constexpr std::uint32_t hosts_max = 255u * 65536u - 1u;
 // Partitions in force at the same time (each is one bit in a per-host mask).
 inline constexpr std::size_t partitions_max = 64;
 // Largest UDP payload, as for IPv4.

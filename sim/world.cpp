@@ -8,6 +8,7 @@
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/address_v6.hpp>
 
+#include <cassert>
 #include <stdexcept>
 
 namespace swarmlab::sim {
@@ -95,10 +96,16 @@ Host& World::add_host(HostConfig config) {
 }
 
 std::vector<net::Address> World::assign_addresses(HostId id, const HostConfig& config) const {
-  // 10.0.0.1 upwards, and fd00::1 upwards: the host id plus one, so no address ends in .0.
+  // From the host's number (its index plus one): IPv4 10.A.B.C, where A.B are the number's low 16
+  // bits and C is 1 plus the rest, so the first 65,535 hosts each have a /24 of their own, as peers
+  // on the Internet mostly do (BEP 6's allowed-fast set, for one, is a function of the /24: hosts
+  // sharing one would all be offered the same pieces); and fd00:: plus the number.
   const std::uint32_t number = index_of(id) + 1;
+  const std::uint32_t network = number & 0xffffu;
+  const std::uint32_t last_octet = 1 + (number >> 16);
+  assert(last_octet <= 255);
   std::vector<net::Address> addresses;
-  addresses.push_back(boost::asio::ip::address_v4((10u << 24) | number));
+  addresses.push_back(boost::asio::ip::address_v4((10u << 24) | (network << 8) | last_octet));
   if (config.ipv6) {
     boost::asio::ip::address_v6::bytes_type bytes{};
     bytes[0] = 0xfd;

@@ -1,15 +1,13 @@
 #include "actors/peer/tracker_client.hpp"
 
 #include "actors/peer/announce_schedule.hpp"
-#include "actors/peer/http_announce.hpp"
-#include "actors/peer/tracker_url.hpp"
+#include "actors/peer/tracker_request.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <variant>
 
 namespace swarmlab::peer {
@@ -17,46 +15,10 @@ namespace swarmlab::peer {
 namespace {
 
 namespace asio = boost::asio;
-namespace tracker_http = protocol::tracker_http;
-namespace tracker_udp = protocol::tracker_udp;
 using namespace asio::experimental::awaitable_operators;
 using record::AnnounceEvent;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-tracker_http::Event http_event(AnnounceEvent event) {
-  switch (event) {
-    case AnnounceEvent::started:
-      return tracker_http::Event::started;
-    case AnnounceEvent::completed:
-      return tracker_http::Event::completed;
-    case AnnounceEvent::stopped:
-      return tracker_http::Event::stopped;
-    case AnnounceEvent::none:
-      break;
-  }
-  return tracker_http::Event::none;
-}
-
-tracker_udp::Event udp_event(AnnounceEvent event) {
-  switch (event) {
-    case AnnounceEvent::started:
-      return tracker_udp::Event::started;
-    case AnnounceEvent::completed:
-      return tracker_udp::Event::completed;
-    case AnnounceEvent::stopped:
-      return tracker_udp::Event::stopped;
-    case AnnounceEvent::none:
-      break;
-  }
-  return tracker_udp::Event::none;
-}
-
-std::string key_text(std::uint32_t key) {
-  char text[9];
-  std::snprintf(text, sizeof text, "%08X", static_cast<unsigned>(key));
-  return text;
-}
 
 // Clears `running` however run() ends (return, cancellation).
 struct RunningFlag {
@@ -212,53 +174,20 @@ asio::awaitable<AnnounceOutcome> TrackerClient::announce_to(const std::string& u
 }
 
 asio::awaitable<TrackerReply> TrackerClient::request(const std::string& url, AnnounceEvent event) {
-  const auto parsed = parse_tracker_url(url);
-  if (!parsed) co_return TrackerReply::failure("unsupported announce URL");
-  net::Endpoint endpoint{net::Address(), parsed->port};
-  if (parsed->address) {
-    endpoint.address = *parsed->address;
-  } else if (options_.resolver) {
-    const auto addresses = co_await options_.resolver(parsed->host);
-    if (!addresses) co_return TrackerReply::failure("cannot resolve " + parsed->host);
-    if (addresses->empty()) co_return TrackerReply::failure("no address for " + parsed->host);
-    endpoint.address = addresses->front();
-  } else {
-    co_return TrackerReply::failure("no resolver for host names");
-  }
-  const SessionContext& session = torrent_.session();
   const TransferCounters& counters = torrent_.counters();
-  const auto left = static_cast<std::uint64_t>(std::max<std::int64_t>(torrent_.bytes_left(), 0));
-  if (parsed->scheme == TrackerUrl::Scheme::http) {
-    tracker_http::AnnounceRequest announce{.info_hash = torrent_.info_hash(),
-                                           .peer_id = session.peer_id,
-                                           .port = torrent_.listen_port(),
-                                           .uploaded_bytes = counters.payload_uploaded_bytes,
-                                           .downloaded_bytes = counters.payload_downloaded_bytes,
-                                           .left_bytes = left,
-                                           .event = http_event(event),
-                                           .numwant = options_.numwant,
-                                           .key = key_text(key_),
-                                           .tracker_id = std::nullopt,
-                                           .ip = std::nullopt};
-    if (const auto found = tracker_ids_.find(url); found != tracker_ids_.end())
-      announce.tracker_id = found->second;
-    co_return co_await http_announce(host_, *parsed, endpoint, announce, options_.http_timeout);
-  }
-  tracker_udp::AnnounceRequest announce{
+  AnnounceParams params{
       .info_hash = torrent_.info_hash(),
-      .peer_id = session.peer_id,
-      .downloaded_bytes = counters.payload_downloaded_bytes,
-      .left_bytes = left,
-      .uploaded_bytes = counters.payload_uploaded_bytes,
-      .event = udp_event(event),
-      .key = key_,
-      .num_want = static_cast<std::int32_t>(std::min<std::uint32_t>(options_.numwant, 0x7fffffff)),
+      .peer_id = torrent_.session().peer_id,
       .port = torrent_.listen_port(),
-      .options = {}};
-  const UdpRetransmission retransmission{.timeout_base = options_.udp_timeout_base,
-                                         .retransmissions_max = options_.udp_retransmissions_max};
-  co_return co_await udp_announce(host_, endpoint, std::move(announce), udp_connection_ids_,
-                                  retransmission);
+      .uploaded_bytes = counters.payload_uploaded_bytes,
+      .downloaded_bytes = counters.payload_downloaded_bytes,
+      .left_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(torrent_.bytes_left(), 0)),
+      .event = event,
+      .key = key_,
+      .tracker_id = std::nullopt};
+  if (const auto found = tracker_ids_.find(url); found != tracker_ids_.end())
+    params.tracker_id = found->second;
+  co_return co_await announce_to_url(host_, url, params, options_, udp_connection_ids_);
 }
 
 void TrackerClient::note(const AnnounceOutcome& outcome) {

@@ -16,9 +16,8 @@ using namespace std::chrono_literals;
 using test::run_process;
 using test::TempDir;
 
-test::ProcessResult swarmlab(std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), SWARMLAB_EXECUTABLE);
-  return run_process(arguments);
+test::ProcessResult swarmlab(const std::vector<std::string>& arguments) {
+  return test::run_program(SWARMLAB_EXECUTABLE, arguments);
 }
 
 std::size_t line_count(const std::string& text) {
@@ -142,6 +141,17 @@ TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
   ASSERT_EQ(download.exit_code, 0) << download.out << download.err << seeder.output();
   EXPECT_NE(download.out.find("trackers: 1"), std::string::npos) << download.out;
   EXPECT_EQ(test::read_file(dir / "down/solo.bin"), test::read_file(dir / "data/solo.bin"));
+  // A magnet link that names only the tracker: its peers come from the tracker, then the
+  // metadata and the data from them.
+  const std::string magnet =
+      "magnet:?xt=urn:btih:" + protocol::to_hex(created->metainfo.info_hash) +
+      "&tr=http%3A%2F%2F127.0.0.1%3A" + *http_port + "%2Fannounce";
+  const auto by_magnet =
+      run_process({"timeout", "--foreground", "40", SWARMLAB_EXECUTABLE, "download", magnet, "-o",
+                   (dir / "magnet").string(), "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_EQ(by_magnet.exit_code, 0) << by_magnet.out << by_magnet.err << seeder.output();
+  EXPECT_NE(by_magnet.out.find("asking tracker"), std::string::npos) << by_magnet.out;
+  EXPECT_EQ(test::read_file(dir / "magnet/solo.bin"), test::read_file(dir / "data/solo.bin"));
   const int status = seeder.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }

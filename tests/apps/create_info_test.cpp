@@ -17,9 +17,8 @@ using test::run_process;
 using test::TempDir;
 using test::write_file;
 
-test::ProcessResult swarmlab(std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), SWARMLAB_EXECUTABLE);
-  return run_process(arguments);
+test::ProcessResult swarmlab(const std::vector<std::string>& arguments) {
+  return test::run_program(SWARMLAB_EXECUTABLE, arguments);
 }
 
 std::size_t line_count(const std::string& text) {

@@ -14,8 +14,8 @@ using namespace std::chrono_literals;
 constexpr std::uint64_t suite_seed = 7;
 constexpr std::uint64_t link_bytes_per_second = 10'000'000;
 constexpr net::Duration access_latency = 5ms;
-// No host owns this address (assigned addresses count up from 10.0.0.1), so a SYN sent there is
-// lost and the connect times out after StreamConfig::connect_timeout (10 s by default).
+// No host of these small worlds owns this address (only the 16,646,143rd host would), so a SYN sent
+// there is lost and the connect times out after StreamConfig::connect_timeout (10 s by default).
 constexpr std::uint32_t unowned_address = 0x0afffffe;  // 10.255.255.254
 constexpr std::uint16_t unowned_port = 9;
 

@@ -75,4 +75,14 @@ inline bool program_exists(const std::string& name) {
   return false;
 }
 
+// Runs `program` with `arguments` (the built swarmlab binary, usually: SWARMLAB_EXECUTABLE).
+inline ProcessResult run_program(const std::string& program,
+                                 const std::vector<std::string>& arguments) {
+  std::vector<std::string> argv;
+  argv.reserve(arguments.size() + 1);
+  argv.push_back(program);
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return run_process(argv);
+}
+
 }  // namespace swarmlab::test
