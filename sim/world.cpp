@@ -117,13 +117,16 @@ std::vector<net::Address> World::assign_addresses(HostId id, const HostConfig& c
 }
 
 Host* World::find_host(const net::Address& address) const {
-  // Assigned IPv4 addresses are 10.0.0.0/8 plus the host id plus one: try that host first, which
-  // spares hashing an address on every datagram. Addresses given in a HostConfig (and hosts that
-  // do not own their assigned one) are found in the table.
+  // An assigned IPv4 address (10.A.B.C, see assign_addresses) names its host's number: try that
+  // host first, which spares hashing an address on every datagram. Addresses given in a HostConfig
+  // (and hosts that do not own their assigned one) are found in the table.
   if (address.is_v4()) {
-    const std::uint32_t number = address.to_v4().to_uint();
-    const std::uint32_t index = (number & 0x00ff'ffffU) - 1;
-    if ((number >> 24) == 10 && index < hosts_.size() && hosts_[index]->owns_address(address)) {
+    const std::uint32_t value = address.to_v4().to_uint();
+    const std::uint32_t last_octet = value & 0xffu;
+    const std::uint32_t number = ((last_octet - 1) << 16) | ((value >> 8) & 0xffffu);
+    const std::uint32_t index = number - 1;
+    if ((value >> 24) == 10 && last_octet != 0 && index < hosts_.size() &&
+        hosts_[index]->owns_address(address)) {
       return hosts_[index].get();
     }
   }
