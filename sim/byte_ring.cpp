@@ -1,5 +1,7 @@
 #include "sim/byte_ring.hpp"
 
+#include "net/zero_bytes.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -9,11 +11,6 @@ namespace {
 
 constexpr std::size_t capacity_initial = 4096;
 
-bool all_zero(const std::uint8_t* bytes, std::size_t count) {
-  // Each byte equals the next and the first is zero: one optimised memcmp instead of a loop.
-  return count > 0 && bytes[0] == 0 && std::memcmp(bytes, bytes + 1, count - 1) == 0;
-}
-
 }  // namespace
 
 // ---- ByteRing
@@ -21,7 +18,7 @@ bool all_zero(const std::uint8_t* bytes, std::size_t count) {
 void ByteRing::append(const void* bytes, std::size_t count) {
   if (count == 0) return;
   const auto* source = static_cast<const std::uint8_t*>(bytes);
-  const bool zero = count >= zero_run_bytes_min && all_zero(source, count);
+  const bool zero = count >= zero_run_bytes_min && net::all_zero({source, count});
   if (!zero) literal_.push(source, count);
   extend(count, zero);
 }
