@@ -50,6 +50,10 @@ struct NetworkSpec {
   net::Duration core_latency{0};
   net::Duration core_latency_min{0};
   net::Duration core_latency_max{0};
+  // Simulated TCP: bytes a connection holds before its uplink, and its receive window. Unset: the
+  // simulator's defaults (sim::StreamConfig).
+  std::optional<std::uint64_t> send_buffer_bytes;
+  std::optional<std::uint64_t> receive_window_bytes;
   std::vector<BandwidthClass> classes{};
 };
 
