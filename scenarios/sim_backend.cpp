@@ -39,6 +39,7 @@ class SimBackend final : public WorldBackend {
       config.core.pair_min = spec.network.core_latency_min;
       config.core.pair_max = spec.network.core_latency_max;
     }
+    config.link_turn = spec.network.link_turn;
     if (spec.network.send_buffer_bytes) {
       config.stream.send_buffer_bytes = *spec.network.send_buffer_bytes;
     }

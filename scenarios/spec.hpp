@@ -54,6 +54,8 @@ struct NetworkSpec {
   // simulator's defaults (sim::StreamConfig).
   std::optional<std::uint64_t> send_buffer_bytes;
   std::optional<std::uint64_t> receive_window_bytes;
+  // sim::WorldConfig::link_turn: 0 keeps message-level turns on every link.
+  net::Duration link_turn{0};
   std::vector<BandwidthClass> classes{};
 };
 

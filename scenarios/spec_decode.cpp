@@ -104,6 +104,7 @@ void decode_network(TableReader& reader, NetworkSpec& network) {
                                                 limits::stream_buffer_bytes_max);
   network.receive_window_bytes = reader.size_bytes(
       "receive_window", limits::receive_window_bytes_min, limits::stream_buffer_bytes_max);
+  assign(network.link_turn, reader.milliseconds("link_turn_ms"));
   const toml::table* classes = reader.subtable("classes");
   if (classes == nullptr) return;
   for (const auto& [key, node] : in_file_order(*classes)) {
