@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 
 namespace swarmlab::peer {
 
@@ -48,6 +49,10 @@ void BlockWriteQueue::push(const record::BlockRef& block, std::span<const std::u
 std::vector<WriteRun> BlockWriteQueue::take_all() {
   std::vector<WriteRun> taken;
   taken.swap(runs_);
+  std::stable_sort(taken.begin(), taken.end(), [](const WriteRun& a, const WriteRun& b) {
+    return std::pair(a.range.piece, a.range.offset_bytes) <
+           std::pair(b.range.piece, b.range.offset_bytes);
+  });
   held_bytes_ = 0;
   assert(runs_.empty());
   return taken;

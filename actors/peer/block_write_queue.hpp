@@ -22,8 +22,8 @@ struct WriteRun {
   record::BlockRef range{};
   std::vector<std::uint8_t> bytes{};
   PeerKey sender = PeerKey::none();
-  // The piece's last missing block is in this run: check the piece once the run is stored. No
-  // later block joins such a run.
+  // The piece's last missing block is in this run: check the piece once the runs taken with it
+  // are stored. No later block joins such a run.
   bool completes_piece = false;
 };
 
@@ -35,7 +35,8 @@ class BlockWriteQueue {
   // Queues a copy of `bytes`, the block `block` (inside a piece of piece_size_bytes) from `sender`.
   void push(const record::BlockRef& block, std::span<const std::uint8_t> bytes, PeerKey sender,
             bool completes_piece, std::uint32_t piece_size_bytes);
-  // Everything queued, in the order it arrived; the queue is empty afterwards.
+  // Everything queued, in piece and offset order (senders may answer requests out of order: in
+  // order, the storage can hash a piece as it is written); the queue is empty afterwards.
   std::vector<WriteRun> take_all();
   // Memory the queued runs hold (their buffers' capacity, at least the bytes queued).
   std::size_t held_bytes() const { return held_bytes_; }

@@ -1,8 +1,8 @@
 // The write-behind of received blocks, for a storage that runs off the network thread: the
 // connections queue accepted blocks and go on reading; one task at a time stores the queued runs
-// and then starts the check of every piece they complete. DiskIo runs the operations of a piece in
-// the order they were started, and a piece's check starts only after the run holding its last
-// block was stored, so a piece is still hashed only once all its blocks are written.
+// and then starts the check of every piece they complete. A piece's check starts only after the
+// batch holding its last block was stored, so a piece is still hashed only once all its blocks
+// are written.
 #include "actors/peer/torrent.hpp"
 
 #include <cassert>
@@ -48,6 +48,9 @@ asio::awaitable<void> Torrent::write_queued_blocks() {
   // Every turn empties the queue; blocks that arrive meanwhile make the next, larger batch.
   while (!write_queue_.empty()) {
     std::vector<WriteRun> runs = write_queue_.take_all();
+    // Checked once the whole batch is stored: sorted by offset, a piece's completing block may
+    // come before other blocks of the piece.
+    std::vector<PieceIndex> completed;
     for (WriteRun& run : runs) {
       // A stopped torrent checks nothing more; what is not written is downloaded again next time.
       if (stopping_) co_return;
@@ -61,8 +64,10 @@ asio::awaitable<void> Torrent::write_queued_blocks() {
         const auto sender = connections_.find(run.sender);
         if (sender != connections_.end()) sender->second->close(CloseReason::disk_error);
       }
-      if (run.completes_piece) start_verification(piece);
+      if (run.completes_piece) completed.push_back(piece);
     }
+    for (const PieceIndex piece : completed)
+      start_verification(piece);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace swarmlab::peer {
@@ -62,6 +63,26 @@ TEST(BlockWriteQueue, GapsSendersPiecesAndTheRunLimitStartNewRuns) {
   EXPECT_EQ(runs[1].range.offset_bytes, 2 * block_bytes);
   EXPECT_EQ(runs[2].sender, PeerKey(2));
   EXPECT_EQ(runs[4].range.offset_bytes, 2 * block_bytes);
+}
+
+TEST(BlockWriteQueue, RunsAreTakenInPieceAndOffsetOrder) {
+  BlockWriteQueue queue(piece_bytes);
+  push(queue, 4, 1, PeerKey(1));
+  push(queue, 2, 3, PeerKey(2));
+  push(queue, 4, 0, PeerKey(1), true);
+  push(queue, 2, 0, PeerKey(2));
+  const std::vector<WriteRun> runs = queue.take_all();
+  ASSERT_EQ(runs.size(), 4u);
+  const std::vector<std::pair<std::uint32_t, std::uint32_t>> expected = {
+      {2, 0}, {2, 3 * block_bytes}, {4, 0}, {4, block_bytes}};
+  for (std::size_t index = 0; index < runs.size(); ++index) {
+    EXPECT_EQ(std::pair(runs[index].range.piece, runs[index].range.offset_bytes), expected[index])
+        << index;
+    EXPECT_EQ(runs[index].bytes.front(),
+              runs[index].range.piece * 16 + runs[index].range.offset_bytes / block_bytes)
+        << index;
+  }
+  EXPECT_TRUE(runs[2].completes_piece);
 }
 
 TEST(BlockWriteQueue, NothingJoinsARunThatCompletesItsPiece) {
