@@ -88,6 +88,16 @@ asio::awaitable<std::optional<CloseReason>> Connection::on_piece(const wire::Pie
     torrent_.counters_.wasted_bytes += message.block.size();
     co_return std::nullopt;
   }
+  if (torrent_.writes_behind()) {
+    // The torrent's writer stores the block and then checks the piece if it is complete.
+    torrent_.store_block(stored, message.block, key(), arrival.piece_complete);
+    // The disk falls behind: stop reading (the peer's sending stalls on the full socket buffers)
+    // until the writer has caught up.
+    while (torrent_.write_queue_full() && !closing_) {
+      co_await host_.sleep(limits::write_queue_poll_interval);
+    }
+    co_return closing_;
+  }
   storage::DiskIo& disk = *torrent_.disk_;
   const bool payload = disk.holds_payload();
   // Phantom blocks carry zeros; anything else comes from a sender the simulation made corrupt.

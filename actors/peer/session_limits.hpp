@@ -60,6 +60,16 @@ inline constexpr std::size_t receive_buffer_bytes_small = 2 * 1024;
 static_assert(receive_buffer_bytes_default >= 2 * block_size_bytes);
 static_assert(receive_buffer_bytes_small >= protocol::wire::buffer_size_min);
 
+// Write-behind of received blocks (real transfers, block_write_queue.hpp): a run of consecutive
+// blocks is stored by one disk job of at most write_run_bytes_max; while the queued runs of a
+// torrent hold more than write_queue_bytes_max, its connections stop reading, checking again every
+// write_queue_poll_interval.
+inline constexpr std::size_t write_run_bytes_max = 256 * 1024;
+inline constexpr std::size_t write_queue_bytes_max = 16 * 1024 * 1024;
+inline constexpr net::Duration write_queue_poll_interval = 1ms;
+static_assert(write_run_bytes_max >= block_size_bytes);
+static_assert(write_queue_bytes_max >= 4 * write_run_bytes_max);
+
 // BEP 6 allowed fast pieces we offer each peer that has few pieces.
 inline constexpr std::int32_t allowed_fast_offered = 4;
 static_assert(allowed_fast_offered <= allowed_fast_pieces_max);

@@ -9,6 +9,9 @@
 //                    limits), joined with `||`;
 //   connect_to()     one task per outgoing attempt, which becomes the connection's task;
 //   accept()         the same for an incoming stream whose handshake named this torrent;
+//   write_queued_blocks()
+//                    real transfers only, while blocks wait in the write-behind queue: stores
+//                    them through DiskIo, then starts the check of each piece they complete;
 //   verify_piece()   one task per complete piece: the hash check through DiskIo, then HAVE to
 //                    every peer on success, or discard, blame and re-request on failure.
 // Everything runs on one thread; no locks. Connections reach the torrent through the private
@@ -22,6 +25,7 @@
 // random choices draw from the host's generator, and nothing iterates an unordered container.
 #pragma once
 
+#include "actors/peer/block_write_queue.hpp"
 #include "actors/peer/choker.hpp"
 #include "actors/peer/close_reason.hpp"
 #include "actors/peer/connection.hpp"
@@ -174,6 +178,17 @@ class Torrent {
   // A block of the piece may not have reached the storage (its write was abandoned).
   void note_unwritten(PieceIndex piece) { unwritten_pieces_.insert(piece); }
 
+  // torrent_write.cpp: the write-behind of received blocks (when the storage runs off this thread).
+  // Whether a connection should queue its accepted blocks rather than wait for each write.
+  bool writes_behind() const { return !disk_->completes_inline() && disk_->holds_payload(); }
+  // Queues a copy of an accepted block from `sender`; `completes_piece`: it is the piece's last
+  // missing block, so the piece is checked once the block is stored.
+  void store_block(const record::BlockRef& block, std::span<const std::uint8_t> bytes,
+                   PeerKey sender, bool completes_piece);
+  // Connections stop reading while this holds (limits::write_queue_bytes_max).
+  bool write_queue_full() const;
+  boost::asio::awaitable<void> write_queued_blocks();
+
   // torrent_requests.cpp: what connections ask of the torrent while transferring.
   // Blocks went back to the picker: let connections that found nothing to request try again.
   void on_blocks_released();
@@ -213,6 +228,9 @@ class Torrent {
   // Trust points by address (see limits::trust_points_ban_level); absent means zero.
   std::map<net::Address, std::int32_t> trust_by_address_;
   std::set<PieceIndex> unwritten_pieces_;
+  BlockWriteQueue write_queue_{limits::write_run_bytes_max};
+  // A write_queued_blocks() task runs (at most one at a time).
+  bool writer_running_ = false;
   std::int32_t hash_failures_ = 0;
   std::int32_t banned_count_ = 0;
 

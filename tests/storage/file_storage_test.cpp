@@ -275,5 +275,71 @@ TEST(FileStorageDeathTest, PathOutsideTheSavePathAsserts) {
   EXPECT_DEATH(FileStorage(shared, "/tmp/unused"), "");
 }
 
+// Pieces written in order are hashed as they are written; these check that the digest made that
+// way never vouches for bytes other than those the files hold.
+class FileStorageWriteDigest : public ::testing::Test {
+ protected:
+  // 4 pieces of 64 bytes in one file, written in blocks of 16.
+  FileStorageWriteDigest()
+      : layout_(with_hashes(make_single_file_layout("single", 64, 256), payload)),
+        storage_(layout_, dir_.path()) {}
+
+  void write_block(PieceIndex piece, std::uint32_t block, bool corrupt = false) {
+    const std::uint32_t offset = block * 16;
+    auto bytes =
+        expected_content(*layout_, payload, layout_->piece_offset_bytes(piece) + offset, 16);
+    if (corrupt) bytes[3] ^= 0xff;
+    ASSERT_TRUE(storage_.write({.piece = piece, .offset_bytes = offset, .length_bytes = 16}, bytes,
+                               Taint::clean));
+  }
+  bool verify(PieceIndex piece) { return storage_.verify_piece(piece).value(); }
+
+  TempDir dir_;
+  std::shared_ptr<const StorageLayout> layout_;
+  FileStorage storage_;
+};
+
+TEST_F(FileStorageWriteDigest, InOrderAndOutOfOrderPiecesVerify) {
+  for (std::uint32_t block : {0u, 1u, 2u, 3u})
+    write_block(0, block);
+  for (std::uint32_t block : {2u, 0u, 3u, 1u})
+    write_block(1, block);
+  // A gap filled later.
+  for (std::uint32_t block : {0u, 2u, 1u, 3u})
+    write_block(2, block);
+  EXPECT_TRUE(verify(0));
+  EXPECT_TRUE(verify(1));
+  EXPECT_TRUE(verify(2));
+}
+
+TEST_F(FileStorageWriteDigest, AnOverwrittenBlockIsWhatCounts) {
+  // Hashed while written in order, then a block is overwritten with wrong bytes.
+  for (std::uint32_t block : {0u, 1u, 2u, 3u})
+    write_block(0, block);
+  write_block(0, 1, true);
+  EXPECT_FALSE(verify(0));
+  // And the other way round: wrong bytes first, then the right ones over them.
+  write_block(1, 0);
+  write_block(1, 1, true);
+  write_block(1, 1);
+  write_block(1, 2);
+  write_block(1, 3);
+  EXPECT_TRUE(verify(1));
+}
+
+TEST_F(FileStorageWriteDigest, APieceWrittenAgainAfterADiscardVerifies) {
+  for (std::uint32_t block : {0u, 1u, 2u, 3u})
+    write_block(3, block, block == 2);
+  EXPECT_FALSE(verify(3));
+  storage_.discard_piece(3);
+  for (std::uint32_t block : {0u, 1u, 2u, 3u})
+    write_block(3, block);
+  EXPECT_TRUE(verify(3));
+  // Written again from its start without a discard: the new bytes count.
+  for (std::uint32_t block : {0u, 1u, 2u, 3u})
+    write_block(3, block, block == 3);
+  EXPECT_FALSE(verify(3));
+}
+
 }  // namespace
 }  // namespace swarmlab::peer::storage

@@ -62,6 +62,9 @@ class DiskIo {
   const StorageLayout& layout() const { return storage_->layout(); }
   // False in phantom mode: reads return empty buffers and writes need no bytes.
   bool holds_payload() const { return storage_->holds_payload(); }
+  // True when every operation completes without suspending (InlineDiskIo): a caller gains nothing
+  // by not waiting for it.
+  virtual bool completes_inline() const { return false; }
   // The storage itself, for the simulator's checks: only while no operation is in flight.
   Storage& storage() { return *storage_; }
 

@@ -57,8 +57,10 @@ Result<void> FileStorage::write(const BlockRef& block, std::span<const std::uint
   const StorageLayout& map = layout();
   const std::uint64_t offset = map.piece_offset_bytes(block.piece) + block.offset_bytes;
   Result<void> result;
+  bool touches_padding = false;
   for_each_slice(map, offset, block.length_bytes, [&](const FileSlice& slice) {
     const FileEntry& file = map.files[slice.file_index];
+    touches_padding = touches_padding || file.is_padding;
     if (!result || file.is_padding) return;
     auto handle =
         files_.open_for_write(slice.file_index, file_path(slice.file_index), file.length_bytes);
@@ -71,7 +73,53 @@ Result<void> FileStorage::write(const BlockRef& block, std::span<const std::uint
                     slice.file_offset_bytes);
   });
   written_.store(true, std::memory_order_relaxed);
+  // Padding reads back as zeros whatever the sender put there: such a piece is hashed from the
+  // files, as is one whose write failed.
+  if (result && !touches_padding) {
+    hash_written(block, data);
+  } else {
+    take_write_digest(block.piece);
+  }
   return result;
+}
+
+void FileStorage::hash_written(const BlockRef& block, std::span<const std::uint8_t> data) {
+  WriteDigest* digest = nullptr;
+  {
+    std::lock_guard lock(write_digests_mutex_);
+    auto found = write_digests_.find(block.piece);
+    if (block.offset_bytes == 0) {
+      if (found == write_digests_.end()) {
+        if (write_digests_.size() >= write_digests_max) return;
+        found = write_digests_.try_emplace(block.piece).first;
+      } else {
+        // The piece is written again from its start: what the old digest covered is replaced.
+        found->second = WriteDigest{};
+      }
+      digest = &found->second;
+    } else if (found != write_digests_.end()) {
+      if (block.offset_bytes < found->second.hashed_bytes) {
+        // Bytes the digest covers were overwritten.
+        write_digests_.erase(found);
+        return;
+      }
+      // After a gap the digest stays short of the piece, and the check reads the files.
+      if (block.offset_bytes == found->second.hashed_bytes) digest = &found->second;
+    }
+  }
+  if (digest == nullptr) return;
+  // Outside the lock: only the operations on this piece touch its digest, one at a time.
+  digest->hasher.update(data);
+  digest->hashed_bytes += block.length_bytes;
+}
+
+std::optional<FileStorage::WriteDigest> FileStorage::take_write_digest(PieceIndex piece) {
+  std::lock_guard lock(write_digests_mutex_);
+  const auto found = write_digests_.find(piece);
+  if (found == write_digests_.end()) return std::nullopt;
+  std::optional<WriteDigest> taken(std::move(found->second));
+  write_digests_.erase(found);
+  return taken;
 }
 
 Result<void> FileStorage::read(const BlockRef& block, std::span<std::uint8_t> out) {
@@ -119,6 +167,34 @@ Result<Sha1Digest> FileStorage::hash_piece(PieceIndex piece) {
     done += length;
   }
   return hasher.finish();
+}
+
+Result<bool> FileStorage::verify_piece(PieceIndex piece) {
+  assert(piece < layout().piece_count());
+  std::optional<WriteDigest> digest = take_write_digest(piece);
+  const bool whole = digest && digest->hashed_bytes == layout().piece_size_bytes(piece);
+  Result<bool> verified =
+      whole ? Result<bool>(digest->hasher.finish() == layout().piece_hashes[piece])
+            : Storage::verify_piece(piece);
+  if (verified && *verified) start_writeback(piece);
+  return verified;
+}
+
+void FileStorage::discard_piece(PieceIndex piece) {
+  take_write_digest(piece);
+  Storage::discard_piece(piece);
+}
+
+void FileStorage::start_writeback(PieceIndex piece) {
+  const StorageLayout& map = layout();
+  for_each_slice(
+      map, map.piece_offset_bytes(piece), map.piece_size_bytes(piece), [&](const FileSlice& slice) {
+        if (map.files[slice.file_index].is_padding) return;
+        auto handle = files_.open_for_read(slice.file_index, file_path(slice.file_index));
+        if (!handle) return;
+        ::sync_file_range((*handle)->fd(), static_cast<off_t>(slice.file_offset_bytes),
+                          static_cast<off_t>(slice.length_bytes), SYNC_FILE_RANGE_WRITE);
+      });
 }
 
 bool FileStorage::piece_files_present(PieceIndex piece) const {

@@ -10,6 +10,7 @@ namespace swarmlab::peer::storage {
 class InlineDiskIo final : public DiskIo {
  public:
   using DiskIo::DiskIo;
+  bool completes_inline() const override { return true; }
 
  protected:
   asio::awaitable<error_code> execute(std::shared_ptr<DiskJob> job) override;

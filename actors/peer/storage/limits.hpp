@@ -22,6 +22,9 @@ inline constexpr std::uint64_t memory_storage_size_max = std::uint64_t{1} << 32;
 // buffer.
 inline constexpr std::size_t hash_chunk_size_bytes = std::size_t{1} << 18;  // 256 KiB
 
+// File storage: pieces hashed as they are written, at most (the others are hashed from the files).
+inline constexpr std::size_t write_digests_max = 4096;
+
 // File storage: file descriptors kept open at most (least recently used ones are closed).
 inline constexpr std::size_t open_files_default = 64;
 inline constexpr std::size_t open_files_max = 1024;
