@@ -1,7 +1,6 @@
 #include "actors/tracker/connection_ids.hpp"
 
 #include "actors/tracker/limits.hpp"
-#include "protocol/sha1.hpp"
 
 #include <cassert>
 #include <chrono>
@@ -40,7 +39,8 @@ std::uint64_t ConnectionIds::tag(const protocol::PeerAddress& client,
   for (int byte = 0; byte < 8; ++byte) {
     input[49 + byte] = static_cast<std::uint8_t>(issued >> (56 - 8 * byte));
   }
-  const protocol::Sha1Digest digest = protocol::sha1(input);
+  hasher_.update(input);
+  const protocol::Sha1Digest digest = hasher_.finish();
   std::uint64_t value = 0;
   for (int byte = 0; byte < 8; ++byte)
     value = (value << 8) | digest[static_cast<std::size_t>(byte)];

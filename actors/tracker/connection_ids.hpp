@@ -20,6 +20,7 @@
 #include "net/rng.hpp"
 #include "net/time.hpp"
 #include "protocol/peer_address.hpp"
+#include "protocol/sha1.hpp"
 
 #include <array>
 #include <cstdint>
@@ -38,6 +39,9 @@ class ConnectionIds {
   std::uint64_t tag(const protocol::PeerAddress& client, std::int64_t issued_seconds) const;
 
   std::array<std::uint8_t, 32> secret_{};
+  // Scratch state reused by every tag, so that checking an id allocates nothing: one OpenSSL
+  // context for the tracker's lifetime instead of one per datagram. Not part of the value.
+  mutable protocol::Sha1Hasher hasher_;
 };
 
 }  // namespace swarmlab::tracker
