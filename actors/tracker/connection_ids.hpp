@@ -8,8 +8,9 @@
 // a 2^-48 guess. An id verifies only from the IP address it was issued to, and only until
 // limits::connection_id_lifetime after it was issued (the full issue time is rebuilt from the
 // 16-bit one and the current time, so an old id cannot come back when the 16 bits wrap around).
-// The prefix-keyed SHA-1 is safe here because every input has the same length. Part of
-// actors/tracker; pure logic, no I/O.
+// The prefix-keyed SHA-1 is safe here because every input has the same length (53 bytes: one
+// SHA-1 block; the issue time enters as whole seconds mod 2^32, which repeats only after 136
+// years). Part of actors/tracker; pure logic, no I/O.
 //
 // Why the address and not the port: the id proves that the client receives what is sent to its
 // address, which is what stops spoofed sources. Clients share one id between their sockets
