@@ -66,7 +66,9 @@ asio::awaitable<void> serve_bursts(net::Datagram socket, std::size_t request_cou
   const auto answer = [&](std::size_t size) -> bool {
     log.messages.emplace_back(buffer.data(), size);
     const auto sent = socket.try_send_to(asio::buffer(buffer.data(), size), sender);
-    if (sent) EXPECT_EQ(*sent, size);
+    if (sent) {
+      EXPECT_EQ(*sent, size);
+    }
     return sent || sent.error() != asio::error::would_block;
   };
   while (log.messages.size() < request_count) {
@@ -130,7 +132,9 @@ TEST_P(HostSuite, UdpBurstServedThroughTheNonBlockingOperations) {
   }
   // The simulator offers no shortcut (every datagram goes through the asynchronous receive); real
   // sockets hand over datagrams that wait in the socket's queue at once.
-  if (world->name() == "sim") EXPECT_EQ(log.taken_at_once, 0u);
+  if (world->name() == "sim") {
+    EXPECT_EQ(log.taken_at_once, 0u);
+  }
 }
 
 TEST_P(HostSuite, TickerTicksOnTime) {
