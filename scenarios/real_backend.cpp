@@ -198,6 +198,11 @@ RealBackendReview review_for_real_backend(const ScenarioSpec& spec) {
           index));
     }
   }
+  if (spec.network.send_buffer_bytes || spec.network.receive_window_bytes) {
+    review.warnings.push_back(
+        "network.send_buffer and network.receive_window are ignored: the kernel sizes real "
+        "sockets' buffers");
+  }
   if (has_latency(spec)) {
     review.warnings.push_back(
         "latencies (network.core_latency*, classes' latency_ms) are ignored: loopback adds none");

@@ -39,6 +39,13 @@ class SimBackend final : public WorldBackend {
       config.core.pair_min = spec.network.core_latency_min;
       config.core.pair_max = spec.network.core_latency_max;
     }
+    config.link_turn = spec.network.link_turn;
+    if (spec.network.send_buffer_bytes) {
+      config.stream.send_buffer_bytes = *spec.network.send_buffer_bytes;
+    }
+    if (spec.network.receive_window_bytes) {
+      config.stream.receive_window_bytes = *spec.network.receive_window_bytes;
+    }
     world_ = std::make_unique<sim::World>(config);
   }
 

@@ -50,6 +50,12 @@ struct NetworkSpec {
   net::Duration core_latency{0};
   net::Duration core_latency_min{0};
   net::Duration core_latency_max{0};
+  // Simulated TCP: bytes a connection holds before its uplink, and its receive window. Unset: the
+  // simulator's defaults (sim::StreamConfig).
+  std::optional<std::uint64_t> send_buffer_bytes;
+  std::optional<std::uint64_t> receive_window_bytes;
+  // sim::WorldConfig::link_turn: 0 keeps message-level turns on every link.
+  net::Duration link_turn{0};
   std::vector<BandwidthClass> classes{};
 };
 

@@ -100,6 +100,11 @@ void decode_network(TableReader& reader, NetworkSpec& network) {
     reader.diagnostics().add(reader.table(),
                              "network: core_latency_min_ms is above core_latency_max_ms");
   }
+  network.send_buffer_bytes = reader.size_bytes("send_buffer", limits::stream_buffer_bytes_min,
+                                                limits::stream_buffer_bytes_max);
+  network.receive_window_bytes = reader.size_bytes(
+      "receive_window", limits::receive_window_bytes_min, limits::stream_buffer_bytes_max);
+  assign(network.link_turn, reader.milliseconds("link_turn_ms"));
   const toml::table* classes = reader.subtable("classes");
   if (classes == nullptr) return;
   for (const auto& [key, node] : in_file_order(*classes)) {

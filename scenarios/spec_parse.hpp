@@ -27,6 +27,10 @@ inline constexpr std::uint32_t file_count_max = 10'000;
 inline constexpr std::uint32_t piece_count_max = 1u << 22;
 inline constexpr std::uint32_t piece_length_bytes_min = 16 * 1024;
 inline constexpr std::uint32_t piece_length_bytes_max = 64 * 1024 * 1024;
+// Simulated TCP buffers: the receive window must hold a link chunk (16 KiB) for data to move.
+inline constexpr std::uint64_t stream_buffer_bytes_min = 1024;
+inline constexpr std::uint64_t receive_window_bytes_min = 16 * 1024;
+inline constexpr std::uint64_t stream_buffer_bytes_max = 64 * 1024 * 1024;
 inline constexpr std::int64_t duration_seconds_max = 10LL * 365 * 24 * 3600;
 inline constexpr std::size_t override_count_max = 256;
 // Real payload keeps every peer's copy in memory: bound the product.

@@ -1,27 +1,96 @@
 #include "sim/byte_ring.hpp"
 
+#include "net/zero_bytes.hpp"
+
 #include <algorithm>
 #include <cstring>
 
 namespace swarmlab::sim {
 
 namespace {
+
 constexpr std::size_t capacity_initial = 4096;
+
+}  // namespace
+
+// ---- ByteRing
+
+void ByteRing::append(const void* bytes, std::size_t count) {
+  if (count == 0) return;
+  const auto* source = static_cast<const std::uint8_t*>(bytes);
+  const bool zero = count >= zero_run_bytes_min && net::all_zero({source, count});
+  if (!zero) literal_.push(source, count);
+  extend(count, zero);
 }
 
-void ByteRing::reserve(std::size_t size_needed) {
+void ByteRing::extend(std::size_t count, bool zero) {
+  end_ += count;
+  if (!segments_.empty() && segments_.back().zero == zero) {
+    segments_.back().end_offset = end_;
+  } else {
+    segments_.push_back({end_, zero});
+  }
+}
+
+void ByteRing::copy_out(std::uint64_t offset, void* target, std::size_t count) const {
+  assert(offset >= begin_);
+  assert(offset + count <= end_);
+  auto* destination = static_cast<std::uint8_t*>(target);
+  const std::uint64_t stop = offset + count;
+  std::uint64_t segment_begin = begin_;
+  std::uint64_t literal_at = literal_.begin();  // where the current segment's bytes are stored
+  for (std::size_t index = 0; index < segments_.size() && segment_begin < stop; ++index) {
+    const Segment& segment = segments_[index];
+    const std::uint64_t from = std::max(offset, segment_begin);
+    const std::uint64_t to = std::min(stop, segment.end_offset);
+    if (from < to) {
+      const auto piece = static_cast<std::size_t>(to - from);
+      if (segment.zero) {
+        std::memset(destination + (from - offset), 0, piece);
+      } else {
+        literal_.copy_out(literal_at + (from - segment_begin), destination + (from - offset),
+                          piece);
+      }
+    }
+    if (!segment.zero) literal_at += segment.end_offset - segment_begin;
+    segment_begin = segment.end_offset;
+  }
+}
+
+void ByteRing::consume_until(std::uint64_t offset) {
+  assert(offset >= begin_);
+  assert(offset <= end_);
+  while (begin_ < offset) {
+    Segment& front = segments_.front();
+    const std::uint64_t until = std::min(offset, front.end_offset);
+    if (!front.zero) literal_.pop(until - begin_);
+    begin_ = until;
+    if (begin_ == front.end_offset) segments_.pop_front();
+  }
+  if (literal_.size() == 0 && literal_.capacity() > capacity_retained_max) literal_.release();
+}
+
+void ByteRing::release() {
+  literal_.release();
+  segments_.clear();
+  begin_ = end_;
+}
+
+// ---- ByteRing::Literal
+
+void ByteRing::Literal::reserve(std::uint64_t size_needed) {
   if (size_needed <= capacity_) return;
   std::size_t capacity = capacity_ == 0 ? capacity_initial : capacity_;
   while (capacity < size_needed)
     capacity *= 2;
   auto storage = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
   // Re-home the live bytes at the same offsets modulo the new capacity.
-  for (std::uint64_t done = 0; done < size_;) {
-    const std::uint64_t offset = begin_ + done;
-    const std::size_t from = offset & (capacity_ - 1);
-    const std::size_t to = offset & (capacity - 1);
+  for (std::uint64_t done = 0; done < size();) {
+    const std::uint64_t at = begin_ + done;
+    const std::size_t from = at & (capacity_ - 1);
+    const std::size_t to = at & (capacity - 1);
     const std::size_t count =
-        std::min<std::uint64_t>({size_ - done, capacity_ - from, capacity - to});
+        std::min<std::uint64_t>({size() - done, capacity_ - from, capacity - to});
     std::memcpy(storage.get() + to, storage_.get() + from, count);
     done += count;
   }
@@ -29,33 +98,40 @@ void ByteRing::reserve(std::size_t size_needed) {
   capacity_ = capacity;
 }
 
-void ByteRing::append(const void* bytes, std::size_t count) {
-  reserve(size_ + count);
-  const auto* source = static_cast<const std::uint8_t*>(bytes);
-  std::uint64_t offset = end_offset();
+void ByteRing::Literal::push(const std::uint8_t* bytes, std::size_t count) {
+  reserve(size() + count);
   while (count > 0) {
-    const std::size_t at = offset & (capacity_ - 1);
+    const std::size_t at = end_ & (capacity_ - 1);
     const std::size_t piece = std::min(count, capacity_ - at);
-    std::memcpy(storage_.get() + at, source, piece);
-    source += piece;
-    offset += piece;
+    std::memcpy(storage_.get() + at, bytes, piece);
+    bytes += piece;
+    end_ += piece;
     count -= piece;
-    size_ += piece;
   }
 }
 
-void ByteRing::copy_out(std::uint64_t offset, void* target, std::size_t count) const {
-  assert(offset >= begin_);
-  assert(offset + count <= end_offset());
-  auto* destination = static_cast<std::uint8_t*>(target);
+void ByteRing::Literal::copy_out(std::uint64_t at, std::uint8_t* target, std::size_t count) const {
+  assert(at >= begin_);
+  assert(at + count <= end_);
   while (count > 0) {
-    const std::size_t at = offset & (capacity_ - 1);
-    const std::size_t piece = std::min(count, capacity_ - at);
-    std::memcpy(destination, storage_.get() + at, piece);
-    destination += piece;
-    offset += piece;
+    const std::size_t from = at & (capacity_ - 1);
+    const std::size_t piece = std::min(count, capacity_ - from);
+    std::memcpy(target, storage_.get() + from, piece);
+    target += piece;
+    at += piece;
     count -= piece;
   }
+}
+
+void ByteRing::Literal::pop(std::uint64_t count) {
+  assert(count <= size());
+  begin_ += count;
+}
+
+void ByteRing::Literal::release() {
+  storage_.reset();
+  capacity_ = 0;
+  begin_ = end_;
 }
 
 }  // namespace swarmlab::sim

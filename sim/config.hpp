@@ -80,6 +80,11 @@ struct WorldConfig {
   // Stream data crosses links in chunks of at most this many bytes; it is also the round-robin
   // quantum of every link.
   std::uint32_t chunk_bytes = 16 * 1024;
+  // 0: every link's turn is chunk_bytes, whatever its rate (flows interleave message by message,
+  // as behind a modem's FIFO). Otherwise a link's quantum is what it sends in about this long,
+  // from link_turn_bytes_min (one Ethernet frame) up to chunk_bytes: slow links interleave their
+  // flows finely, as a fair-queuing router does, and a small message waits less behind uploads.
+  Duration link_turn{0};
 };
 
 struct HostConfig {

@@ -3,7 +3,8 @@
 // period, a chunk arriving one latency after it left, a link free after one chunk's serialisation
 // time), so each such stream of events arrives already sorted. A lane keeps one such stream in a
 // ring: appending and popping are O(1) and walk memory in order, where a heap would sift through
-// its levels. A cancelled event leaves a hole that the front skips.
+// its levels. A cancelled event leaves a hole that the front skips, or that a compaction closes
+// when the ring fills up with holes.
 #pragma once
 
 #include "sim/event_slot.hpp"
@@ -17,6 +18,8 @@ class EventLane {
  public:
   bool empty() const { return live_ == 0; }
   std::size_t size() const { return live_; }
+  // Slots allocated, holes included.
+  std::size_t capacity() const { return capacity_; }
   // Whether `key` may be appended: the lane is empty or its last key is smaller.
   bool accepts(EventKey key) const { return empty() || back_key_ < key; }
   EventKey back_key() const { return back_key_; }
@@ -54,6 +57,23 @@ class EventLane {
     slot(position).entry.event = nullptr;
     --live_;
     if (position == head_) skip_holes();
+  }
+  // Full, with at most half of it live: the holes that cancelled events left behind the front
+  // (a long timeout re-armed again and again leaves one per re-arm) are worth reclaiming.
+  bool worth_compacting() const { return tail_ - head_ == capacity_ && live_ * 2 <= capacity_; }
+  // Closes the holes, keeping the order; `moved(entry, position)` is told every new position.
+  template <class Moved>
+  void compact(Moved moved) {
+    std::uint64_t to = head_;
+    for (std::uint64_t from = head_; from < tail_; ++from) {
+      const Slot current = slot(from);
+      if (current.entry.event == nullptr) continue;
+      // `to` never passes `from`, so a slot is read before it can be overwritten.
+      slot(to) = current;
+      moved(current.entry, to);
+      ++to;
+    }
+    tail_ = to;
   }
   // Asks the processor to load the event `distance` places behind the front.
   void prefetch(std::uint64_t distance) const {

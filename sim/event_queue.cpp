@@ -71,10 +71,17 @@ void EventQueue::insert(EventKey key, EventEntry entry) {
   if (chosen == lane_count) {
     heap_.push(key, entry);
   } else {
-    const std::uint64_t position = lanes_[chosen].push(key, entry);
+    EventLane& lane = lanes_[chosen];
+    const EventLocation lane_tag = static_cast<EventLocation>(chosen + 1)
+                                   << event_location_lane_shift;
+    if (lane.worth_compacting()) {
+      lane.compact([&](const EventEntry& moved, std::uint64_t position) {
+        locations_[moved.id] = lane_tag | position;
+      });
+    }
+    const std::uint64_t position = lane.push(key, entry);
     assert(position <= event_location_index_mask);
-    locations_[entry.id] =
-        (static_cast<EventLocation>(chosen + 1) << event_location_lane_shift) | position;
+    locations_[entry.id] = lane_tag | position;
     lane_back_times_[chosen] = time;
     source = chosen;
   }
@@ -83,6 +90,13 @@ void EventQueue::insert(EventKey key, EventEntry entry) {
     next_source_ = source;
     next_key_ = key;
   }
+}
+
+std::size_t EventQueue::lane_capacity() const {
+  std::size_t slots = 0;
+  for (const EventLane& lane : lanes_)
+    slots += lane.capacity();
+  return slots;
 }
 
 void EventQueue::unlink(std::uint32_t id) {

@@ -77,6 +77,8 @@ class EventQueue {
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
+  // Slots the lanes have allocated (live events and the holes cancelled ones left).
+  std::size_t lane_capacity() const;
 
   // Schedules `event` at `time`, or moves it there if it is already scheduled. Either way it
   // takes a fresh sequence number, so it fires after every event already due at `time`.

@@ -18,9 +18,10 @@ Host::Host(World& world, HostId id, HostConfig config, std::vector<net::Address>
       config_(std::move(config)),
       addresses_(std::move(addresses)),
       rng_(world.seed(), index_of(id)),
-      uplink_(world.scheduler(), config_.link.upload_bytes_per_second, world.config().chunk_bytes),
+      uplink_(world.scheduler(), config_.link.upload_bytes_per_second,
+              {world.config().chunk_bytes, world.config().link_turn}),
       downlink_(world.scheduler(), config_.link.download_bytes_per_second,
-                world.config().chunk_bytes),
+                {world.config().chunk_bytes, world.config().link_turn}),
       datagram_uplink_(world, PacketQueue::End::uplink),
       datagram_downlink_(world, PacketQueue::End::downlink),
       ephemeral_port_next_(ephemeral_port_first) {

@@ -16,6 +16,8 @@ inline constexpr std::size_t datagram_size_bytes_max = 65507;
 // The link scheduling unit for stream data (a "chunk") must stay between these.
 inline constexpr std::uint32_t chunk_bytes_min = 512;
 inline constexpr std::uint32_t chunk_bytes_max = 1u << 20;
+// With WorldConfig::link_turn, a link's quantum never drops below one Ethernet frame.
+inline constexpr std::uint32_t link_turn_bytes_min = 1500;
 // Streams: the send buffer and the receive window may be configured up to this.
 inline constexpr std::uint64_t stream_buffer_bytes_max = 1ull << 30;
 // Ephemeral ports are handed out from this range.

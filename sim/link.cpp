@@ -1,6 +1,9 @@
 #include "sim/link.hpp"
 
+#include "sim/limits.hpp"
 #include "sim/scheduler.hpp"
+
+#include <algorithm>
 
 namespace swarmlab::sim {
 
@@ -9,10 +12,20 @@ constexpr std::uint64_t nanoseconds_per_second = 1'000'000'000;
 __extension__ typedef unsigned __int128 Wide;
 }  // namespace
 
-Link::Link(Scheduler& scheduler, std::uint64_t rate_bytes_per_second, std::uint32_t quantum_bytes)
+std::uint32_t QuantumRule::bytes_for(std::uint64_t rate_bytes_per_second) const {
+  if (turn.count() == 0 || rate_bytes_per_second == 0) return bytes_max;
+  const Wide bytes = static_cast<Wide>(rate_bytes_per_second) *
+                     static_cast<std::uint64_t>(turn.count()) / nanoseconds_per_second;
+  const std::uint32_t floor = std::min(link_turn_bytes_min, bytes_max);
+  if (bytes >= bytes_max) return bytes_max;
+  return std::max(floor, static_cast<std::uint32_t>(bytes));
+}
+
+Link::Link(Scheduler& scheduler, std::uint64_t rate_bytes_per_second, QuantumRule quantum)
     : scheduler_(scheduler),
       rate_bytes_per_second_(rate_bytes_per_second),
-      quantum_bytes_(quantum_bytes) {
+      quantum_rule_(quantum),
+      quantum_bytes_(quantum.bytes_for(rate_bytes_per_second)) {
   assert(quantum_bytes_ > 0);
 }
 
@@ -92,6 +105,7 @@ void Link::transmission_end() {
 void Link::set_rate(std::uint64_t rate_bytes_per_second) {
   if (rate_bytes_per_second == rate_bytes_per_second_) return;
   carry_ = 0;
+  quantum_bytes_ = quantum_rule_.bytes_for(rate_bytes_per_second);
   if (busy()) {
     // The part of the unit not yet on the wire goes at the new rate.
     const TimePoint end = scheduler_.time_of(free_event_);

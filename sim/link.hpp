@@ -45,9 +45,16 @@ class LinkClient : public ListHook<LinkRingTag> {
   virtual ~LinkClient() = default;
 };
 
+// How many bytes a link's round-robin turn is worth at a given rate (WorldConfig::link_turn).
+struct QuantumRule {
+  std::uint32_t bytes_max;
+  Duration turn{0};  // 0: always bytes_max
+  std::uint32_t bytes_for(std::uint64_t rate_bytes_per_second) const;
+};
+
 class Link {
  public:
-  Link(Scheduler& scheduler, std::uint64_t rate_bytes_per_second, std::uint32_t quantum_bytes);
+  Link(Scheduler& scheduler, std::uint64_t rate_bytes_per_second, QuantumRule quantum);
   Link(const Link&) = delete;
   Link& operator=(const Link&) = delete;
   ~Link();
@@ -74,6 +81,7 @@ class Link {
 
   Scheduler& scheduler_;
   std::uint64_t rate_bytes_per_second_;
+  QuantumRule quantum_rule_;
   std::uint32_t quantum_bytes_;
   IntrusiveList<LinkClient, LinkRingTag> ring_;
   // What is on the wire now, while free_event_ is scheduled; null if its client left.

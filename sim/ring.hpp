@@ -21,6 +21,11 @@ class Ring {
     assert(!empty());
     return items_[head_];
   }
+  // The index-th record from the front.
+  const T& operator[](std::size_t index) const {
+    assert(index < count_);
+    return items_[(head_ + index) & (capacity_ - 1)];
+  }
   T& back() {
     assert(!empty());
     return items_[(head_ + count_ - 1) & (capacity_ - 1)];

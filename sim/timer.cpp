@@ -39,9 +39,12 @@ void SimTimer::wait(TimePoint expiry, net::WaitHandler handler) {
     complete_now(boost::asio::error::operation_aborted);
   } else if (expiry <= scheduler.now()) {
     complete_now(net::error_code());
-  } else {
+  } else if (expiry != net::time_max) {
     scheduler.schedule(expiry_event_, expiry);
   }
+  // A wait until time_max only ends by cancellation (a writer parked until woken): it holds no
+  // event. Scheduled, every such wait would stay in the queue after its cancellation until a time
+  // that never comes.
 }
 
 std::size_t SimTimer::cancel() {

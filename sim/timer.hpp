@@ -1,6 +1,6 @@
 // The simulated timer behind net::Timer: one pending wait at a time, completed by an event at its
 // expiry, or with operation_aborted when cancelled (cancel(), a new expiry, the handler's
-// cancellation slot, a crash of its host).
+// cancellation slot, a crash of its host). A wait until net::time_max never expires.
 #pragma once
 
 #include "net/host.hpp"

@@ -66,6 +66,9 @@ World::World(WorldConfig config)
       config_.stream.receive_window_bytes > stream_buffer_bytes_max) {
     throw std::invalid_argument("sim::StreamConfig: buffer sizes out of range");
   }
+  if (config_.link_turn < Duration{0}) {
+    throw std::invalid_argument("sim::WorldConfig::link_turn is negative");
+  }
 }
 
 World::~World() {

@@ -6,6 +6,7 @@
 #include "actors/peer/session_limits.hpp"
 #include "actors/peer/torrent.hpp"
 #include "actors/peer/torrent_layout.hpp"
+#include "net/zero_bytes.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -14,15 +15,6 @@ namespace swarmlab::peer {
 
 namespace asio = boost::asio;
 namespace wire = protocol::wire;
-
-namespace {
-
-// Phantom blocks carry zeros; anything else comes from a sender the simulation made corrupt.
-bool is_all_zero(std::span<const std::uint8_t> bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t byte) { return byte == 0; });
-}
-
-}  // namespace
 
 BlockCount Connection::pipeline_depth(net::TimePoint now) const {
   if (snubbed_) return BlockCount(1);
@@ -98,7 +90,8 @@ asio::awaitable<std::optional<CloseReason>> Connection::on_piece(const wire::Pie
   }
   storage::DiskIo& disk = *torrent_.disk_;
   const bool payload = disk.holds_payload();
-  const storage::Taint taint = payload || is_all_zero(message.block)
+  // Phantom blocks carry zeros; anything else comes from a sender the simulation made corrupt.
+  const storage::Taint taint = payload || net::all_zero(message.block)
                                    ? storage::Taint::clean
                                    : storage::Taint::corrupt_sender;
   storage::Buffer data =

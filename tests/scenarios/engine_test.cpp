@@ -105,6 +105,21 @@ TEST(ScenarioEngine, LeaveOnCompletionEmptiesTheSwarm) {
   EXPECT_EQ(result.leechers_completed, 6u);
 }
 
+// One leecher 430 ms of round trip away from the seed: a 16 KiB receive window lets through 16 KiB
+// per round trip (about 38 kB/s), far below the links' rates, which the default window reaches.
+TEST(ScenarioEngine, ReceiveWindowLimitsAFlowOverALongPath) {
+  const std::vector<std::string> far = {"network.core_latency_ms=200"};
+  std::vector<std::string> narrow = far;
+  narrow.push_back("network.receive_window=\"16 KiB\"");
+  const RunResult wide_result = run(small_swarm(1), far);
+  const RunResult narrow_result = run(small_swarm(1), narrow);
+  ASSERT_EQ(wide_result.download_times_seconds.size(), 1u) << wide_result.detail;
+  ASSERT_EQ(narrow_result.download_times_seconds.size(), 1u) << narrow_result.detail;
+  const double window_bound_seconds = 1024.0 * 1024.0 / (16.0 * 1024.0 / 0.43);
+  EXPECT_GT(narrow_result.download_times_seconds[0], 0.9 * window_bound_seconds);
+  EXPECT_GT(narrow_result.download_times_seconds[0], 3 * wide_result.download_times_seconds[0]);
+}
+
 TEST(ScenarioEngine, CrashAndRestartComplete) {
   const std::string text =
       small_swarm(6) +

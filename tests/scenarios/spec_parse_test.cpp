@@ -114,6 +114,18 @@ TEST(ScenarioOverrides, IndexIntoAnArray) {
   EXPECT_EQ(loaded.spec.faults[0].at, 7s);
 }
 
+TEST(ScenarioParse, StreamBuffersAreSizesWithBounds) {
+  const scenarios::LoadedScenario loaded = parse_valid(
+      small_swarm(), {"network.send_buffer=\"16 KiB\"", "network.receive_window=262144"});
+  EXPECT_EQ(loaded.spec.network.send_buffer_bytes, std::optional<std::uint64_t>(16 * 1024));
+  EXPECT_EQ(loaded.spec.network.receive_window_bytes, std::optional<std::uint64_t>(256 * 1024));
+  EXPECT_FALSE(parse_valid(small_swarm()).spec.network.send_buffer_bytes.has_value());
+  EXPECT_THAT(diagnostics_of(small_swarm(), {"network.receive_window=\"8 KiB\""}),
+              ElementsAre(HasSubstr("network.receive_window")));
+  EXPECT_THAT(diagnostics_of(small_swarm(), {"network.send_buffer=0"}),
+              ElementsAre(HasSubstr("network.send_buffer")));
+}
+
 TEST(ScenarioSizes, TextWithUnits) {
   EXPECT_EQ(scenarios::parse_size_text("100 MiB"), 100u * 1024 * 1024);
   EXPECT_EQ(scenarios::parse_size_text("256KiB"), 256u * 1024);

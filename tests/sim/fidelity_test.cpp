@@ -114,6 +114,39 @@ TEST(Fidelity, MaxMinSharingAcrossUplinksAndDownlinks) {
   EXPECT_NEAR(rate(a_to_d, 2s), 3.0 * megabyte, 0.02 * 3 * megabyte);
 }
 
+// Seconds from when `probe_at` writes 100 bytes until they are read, on a 128 kbps uplink that
+// four bulk flows keep busy.
+double small_message_delay(Duration link_turn) {
+  constexpr std::uint64_t uplink = 16'000;
+  constexpr std::uint64_t probe_bytes = 100;
+  const TimePoint probe_at(5s);
+  WorldConfig config;
+  config.link_turn = link_turn;
+  World world(config);
+  Host& sender = world.add_host(host_with(uplink, 0, 5ms));
+  std::vector<std::vector<Receipt>> receipts(5, std::vector<Receipt>(1));
+  Host* probe_target = nullptr;
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    Host& receiver = world.add_host(host_with(0, 0, 5ms));
+    receiver.spawn(accept_bulk(receiver, listen_or_die(receiver), receipts[i]));
+    if (i < 4) sender.spawn(bulk_send(sender, endpoint_of(receiver), endless_bytes));
+    probe_target = &receiver;
+  }
+  // The probe's connect is a round trip (20 ms) and touches no link.
+  world.at(probe_at - 20ms,
+           [&] { sender.spawn(bulk_send(sender, endpoint_of(*probe_target), probe_bytes)); });
+  world.run_until(probe_at + 10s);
+  EXPECT_EQ(receipts[4][0].bytes, probe_bytes);
+  return seconds_of(receipts[4][0].last_byte) - seconds_of(probe_at);
+}
+
+TEST(Fidelity, LinkTurnBoundsTheWaitOfASmallMessageBehindBulkFlows) {
+  // Message-level turns: the probe waits for each bulk flow's 16 KiB turn, about 1 s each.
+  EXPECT_GT(small_message_delay(0ms), 3.0);
+  // 20 ms turns (1,500 bytes at this rate, 94 ms): a few turns of the bulk flows, not seconds.
+  EXPECT_LT(small_message_delay(20ms), 5 * 0.094 + 0.03);
+}
+
 TEST(Fidelity, LinkCapacityChangeAppliesToAFlowInProgress) {
   // 1 MB/s for the first second, then 2 MB/s: 3 MB take 1 s + 2 MB / 2 MB/s = 2 s of sending.
   constexpr std::uint64_t size = 3 * megabyte;

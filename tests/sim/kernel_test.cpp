@@ -111,6 +111,38 @@ TEST(EventQueue, AgreesWithAReferenceModelForStreamsOfFixedDelays) {
   });
 }
 
+// A few long timeouts re-armed all the time (each re-arm leaves a hole in a lane that the front
+// takes a whole timeout to reach) among short streams that keep firing: the lanes compact their
+// holes, events keep their order, and the storage stays proportional to the live events.
+TEST(EventQueue, ReArmedLongTimeoutsKeepOrderAndBoundedStorage) {
+  constexpr int event_count = 60;
+  check_against_model(event_count, 200000, [](int event, net::Rng& rng) {
+    if (event < 10) return static_cast<std::int64_t>(1'000'000'000 + rng.below(10));
+    return static_cast<std::int64_t>(100 * (event % 7) + 1);
+  });
+}
+
+TEST(EventQueue, LaneStorageStaysBoundedUnderReArming) {
+  net::Rng rng(9);
+  EventQueue queue;
+  std::vector<int> log;
+  RecordingEvent timeout(log, 0);
+  RecordingEvent tick(log, 1);
+  std::int64_t now = 0;
+  for (int round = 0; round < 100000; ++round) {
+    // Re-armed far ahead, as an inactivity timeout is on every message.
+    queue.schedule(timeout, TimePoint(Duration(now + 1'000'000'000)));
+    queue.schedule(tick, TimePoint(Duration(now + 10)));
+    Event& fired = queue.pop();
+    ASSERT_EQ(&fired, &tick);
+    now += 10;
+  }
+  EXPECT_EQ(queue.size(), 1u);
+  // Without compaction the timeout's lane holds one hole per re-arm (100,000).
+  EXPECT_LE(queue.lane_capacity(), 1024u);
+  queue.clear();
+}
+
 TEST(Executor, RunsHandlersInOrderAndNeverInline) {
   World world;
   Host& host = world.add_host();
