@@ -2,6 +2,7 @@
 
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/multiple_exceptions.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
@@ -13,6 +14,14 @@ namespace swarmlab::net {
 struct Host::Task {
   asio::cancellation_signal signal;
 };
+
+Result<std::size_t> DatagramBackend::try_receive_from(MutableBuffers, Endpoint&) {
+  return error_code(asio::error::would_block);
+}
+
+Result<std::size_t> DatagramBackend::try_send_to(ConstBuffers, const Endpoint&) {
+  return error_code(asio::error::would_block);
+}
 
 Host::Host() = default;
 Host::~Host() = default;

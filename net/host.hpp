@@ -248,6 +248,12 @@ class DatagramBackend {
   virtual void send_to(ConstBuffers buffers, Endpoint target, IoHandler handler) = 0;
   // `sender` must stay valid until the handler runs, as with Asio's async_receive_from.
   virtual void receive_from(MutableBuffers buffers, Endpoint* sender, IoHandler handler) = 0;
+  // Without waiting and without suspending the caller: receive a datagram that has already
+  // arrived, or send one that the socket can take at once, else fail with
+  // asio::error::would_block. A backend that offers no such shortcut keeps these defaults, which
+  // always fail so, and the caller waits through the asynchronous operation instead.
+  virtual Result<std::size_t> try_receive_from(MutableBuffers buffers, Endpoint& sender);
+  virtual Result<std::size_t> try_send_to(ConstBuffers buffers, const Endpoint& target);
   virtual void close() = 0;
   virtual Endpoint local_endpoint() const = 0;
 };
@@ -289,6 +295,20 @@ class Datagram {
               detail::erase_handler<void(error_code, std::size_t)>(std::move(handler), executor));
         },
         token, backend_.get(), MutableBuffers::from(buffers), &sender);
+  }
+
+  // Non-blocking receive and send (see DatagramBackend): asio::error::would_block says "use the
+  // asynchronous operation". A server drains what has already arrived with these, so that it
+  // suspends only when there is nothing to do.
+  template <class MutableBufferSequence>
+  Result<std::size_t> try_receive_from(const MutableBufferSequence& buffers, Endpoint& sender) {
+    assert(backend_);
+    return backend_->try_receive_from(MutableBuffers::from(buffers), sender);
+  }
+  template <class ConstBufferSequence>
+  Result<std::size_t> try_send_to(const ConstBufferSequence& buffers, const Endpoint& target) {
+    assert(backend_);
+    return backend_->try_send_to(ConstBuffers::from(buffers), target);
   }
 
   void close() {

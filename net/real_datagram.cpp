@@ -28,6 +28,22 @@ void RealDatagram::receive_from(MutableBuffers buffers, Endpoint* sender, IoHand
   });
 }
 
+Result<std::size_t> RealDatagram::try_receive_from(MutableBuffers buffers, Endpoint& sender) {
+  asio::ip::udp::endpoint source;
+  error_code error;
+  const std::size_t size_bytes = socket_.receive_from(buffers, source, 0, error);
+  if (error) return error;
+  sender = from_asio(source);
+  return size_bytes;
+}
+
+Result<std::size_t> RealDatagram::try_send_to(ConstBuffers buffers, const Endpoint& target) {
+  error_code error;
+  const std::size_t size_bytes = socket_.send_to(buffers, to_udp(target), 0, error);
+  if (error) return error;
+  return size_bytes;
+}
+
 void RealDatagram::close() {
   error_code ignored;
   socket_.close(ignored);

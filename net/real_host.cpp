@@ -123,6 +123,7 @@ Result<Datagram> RealHost::open_udp(const Endpoint& local) {
   socket.open(endpoint.protocol(), error);
   if (!error && endpoint.address().is_v6()) socket.set_option(asio::ip::v6_only(true), error);
   if (!error) socket.bind(endpoint, error);
+  if (!error) socket.non_blocking(true, error);
   if (error) return error;
   return Datagram(std::make_unique<RealDatagram>(std::move(socket)));
 }

@@ -108,14 +108,20 @@ class RealListener final : public ListenerBackend {
   std::shared_ptr<StreamRateLimits> limits_;  // Of the host; may be null.
 };
 
-// A bound UDP socket as a DatagramBackend.
+// A bound UDP socket as a DatagramBackend. The socket must be in non-blocking mode (RealHost
+// opens it so): the try_ operations are Asio's synchronous ones, which then fail with would_block
+// instead of waiting. Asio's asynchronous operations do not depend on that mode.
 class RealDatagram final : public DatagramBackend {
  public:
-  explicit RealDatagram(UdpSocket socket) : socket_(std::move(socket)) {}
+  explicit RealDatagram(UdpSocket socket) : socket_(std::move(socket)) {
+    assert(socket_.non_blocking());
+  }
 
   asio::any_io_executor executor() override { return socket_.get_executor(); }
   void send_to(ConstBuffers buffers, Endpoint target, IoHandler handler) override;
   void receive_from(MutableBuffers buffers, Endpoint* sender, IoHandler handler) override;
+  Result<std::size_t> try_receive_from(MutableBuffers buffers, Endpoint& sender) override;
+  Result<std::size_t> try_send_to(ConstBuffers buffers, const Endpoint& target) override;
   void close() override;
   Endpoint local_endpoint() const override;
 

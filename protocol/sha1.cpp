@@ -8,9 +8,15 @@
 namespace swarmlab::protocol {
 namespace {
 
-// Fetched once: EVP_sha1() per call would look the algorithm up again each time.
+// Fetched once from the default provider. EVP_sha1() is OpenSSL's legacy handle: every digest
+// initialised with it fetches the implementation again (a name lookup under a lock), which costs
+// more than hashing a short input. The fetched algorithm is never freed: it lives as long as the
+// process, like the provider it comes from.
 const EVP_MD* sha1_algorithm() {
-  static const EVP_MD* const algorithm = EVP_sha1();
+  static const EVP_MD* const algorithm = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha1();
+  }();
   return algorithm;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace swarmlab::protocol::tracker_udp {
 namespace {
@@ -32,28 +33,72 @@ const char* describe(TrackerUdpError error) {
   return "unknown UDP tracker error";
 }
 
-// Appends big-endian integers and raw bytes to a packet.
+// Writes big-endian integers and raw bytes into a packet whose size is known in advance: the
+// packet is sized once and filled in place (a tracker encodes a reply per datagram; growing the
+// vector field by field was a visible share of that).
 class PacketWriter {
  public:
-  explicit PacketWriter(std::vector<std::uint8_t>& out) : out_(out) {}
+  PacketWriter(std::vector<std::uint8_t>& out, std::size_t size_bytes) : out_(out) {
+    assert(size_bytes <= packet_size_max);
+    out_.resize(size_bytes);
+  }
+  // Every byte of the packet has been written.
+  void finish() const { assert(position_ == out_.size()); }
+
   PacketWriter& u16(std::uint16_t value) { return put<2>(value); }
   PacketWriter& u32(std::uint32_t value) { return put<4>(value); }
   PacketWriter& u64(std::uint64_t value) { return put<8>(value); }
   PacketWriter& bytes(std::span<const std::uint8_t> data) {
-    out_.insert(out_.end(), data.begin(), data.end());
+    assert(position_ + data.size() <= out_.size());
+    if (!data.empty()) std::memcpy(out_.data() + position_, data.data(), data.size());
+    position_ += data.size();
     return *this;
   }
 
  private:
   template <std::size_t Size>
   PacketWriter& put(std::uint64_t value) {
+    assert(position_ + Size <= out_.size());
+    std::uint8_t* const field = out_.data() + position_;
     for (std::size_t index = 0; index < Size; ++index) {
-      out_.push_back(static_cast<std::uint8_t>(value >> (8 * (Size - 1 - index))));
+      field[index] = static_cast<std::uint8_t>(value >> (8 * (Size - 1 - index)));
     }
+    position_ += Size;
     return *this;
   }
   std::vector<std::uint8_t>& out_;
+  std::size_t position_ = 0;
 };
+
+std::size_t encoded_size_bytes(const Request& request) {
+  const auto visitor = Overloaded{
+      [](const ConnectRequest&) { return connect_size_bytes; },
+      [](const AnnounceRequest& announce) {
+        return announce_request_size_min + announce.options.size();
+      },
+      [](const ScrapeRequest& scrape) {
+        return scrape_request_header_size_bytes + sha1_size_bytes * scrape.info_hashes.size();
+      },
+  };
+  return std::visit(visitor, request);
+}
+
+std::size_t encoded_size_bytes(const Response& response) {
+  const auto visitor = Overloaded{
+      [](const ConnectResponse&) { return connect_size_bytes; },
+      [](const AnnounceResponse& announce) {
+        const std::size_t entry_size_bytes =
+            announce.peers.empty() || announce.peers.front().is_ipv4() ? compact_ipv4_size_bytes
+                                                                       : compact_ipv6_size_bytes;
+        return announce_response_header_size_bytes + entry_size_bytes * announce.peers.size();
+      },
+      [](const ScrapeResponse& scrape) {
+        return scrape_response_header_size_bytes + scrape_entry_size_bytes * scrape.entries.size();
+      },
+      [](const ErrorResponse& error) { return error_header_size_bytes + error.message.size(); },
+  };
+  return std::visit(visitor, response);
+}
 
 ParseError udp_error(TrackerUdpError error, std::size_t offset) {
   return ParseError{error, offset};
@@ -166,7 +211,7 @@ const std::error_category& tracker_udp_error_category() {
 
 std::vector<std::uint8_t> encode(const Request& request) {
   std::vector<std::uint8_t> packet;
-  PacketWriter writer(packet);
+  PacketWriter writer(packet, encoded_size_bytes(request));
   const auto visitor = Overloaded{
       [&](const ConnectRequest& connect) {
         writer.u64(protocol_id).u32(0).u32(connect.transaction_id);
@@ -188,13 +233,13 @@ std::vector<std::uint8_t> encode(const Request& request) {
       },
   };
   std::visit(visitor, request);
+  writer.finish();
   assert(packet.size() <= packet_size_max);
   return packet;
 }
 
 void encode(const Response& response, std::vector<std::uint8_t>& packet) {
-  packet.clear();
-  PacketWriter writer(packet);
+  PacketWriter writer(packet, encoded_size_bytes(response));
   const auto visitor = Overloaded{
       [&](const ConnectResponse& connect) {
         writer.u32(0).u32(connect.transaction_id).u64(connect.connection_id);
@@ -215,10 +260,12 @@ void encode(const Response& response, std::vector<std::uint8_t>& packet) {
       },
       [&](const ErrorResponse& error) {
         writer.u32(3).u32(error.transaction_id);
-        packet.insert(packet.end(), error.message.begin(), error.message.end());
+        writer.bytes(std::span(reinterpret_cast<const std::uint8_t*>(error.message.data()),
+                               error.message.size()));
       },
   };
   std::visit(visitor, response);
+  writer.finish();
   assert(packet.size() <= packet_size_max);
 }
 

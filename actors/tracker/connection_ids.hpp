@@ -8,8 +8,9 @@
 // a 2^-48 guess. An id verifies only from the IP address it was issued to, and only until
 // limits::connection_id_lifetime after it was issued (the full issue time is rebuilt from the
 // 16-bit one and the current time, so an old id cannot come back when the 16 bits wrap around).
-// The prefix-keyed SHA-1 is safe here because every input has the same length. Part of
-// actors/tracker; pure logic, no I/O.
+// The prefix-keyed SHA-1 is safe here because every input has the same length (53 bytes: one
+// SHA-1 block; the issue time enters as whole seconds mod 2^32, which repeats only after 136
+// years). Part of actors/tracker; pure logic, no I/O.
 //
 // Why the address and not the port: the id proves that the client receives what is sent to its
 // address, which is what stops spoofed sources. Clients share one id between their sockets
@@ -20,6 +21,7 @@
 #include "net/rng.hpp"
 #include "net/time.hpp"
 #include "protocol/peer_address.hpp"
+#include "protocol/sha1.hpp"
 
 #include <array>
 #include <cstdint>
@@ -38,6 +40,9 @@ class ConnectionIds {
   std::uint64_t tag(const protocol::PeerAddress& client, std::int64_t issued_seconds) const;
 
   std::array<std::uint8_t, 32> secret_{};
+  // Scratch state reused by every tag, so that checking an id allocates nothing: one OpenSSL
+  // context for the tracker's lifetime instead of one per datagram. Not part of the value.
+  mutable protocol::Sha1Hasher hasher_;
 };
 
 }  // namespace swarmlab::tracker

@@ -101,5 +101,8 @@ static_assert(udp_reply_ipv6_peer_count_max >= numwant_default);
 inline constexpr std::size_t udp_error_message_size_max = 28;
 static_assert(protocol::tracker_udp::error_header_size_bytes + udp_error_message_size_max <=
               protocol::tracker_udp::scrape_request_header_size_bytes + 20);
+// After each wait, a socket's loop serves at most this many datagrams that have already arrived
+// before it waits again, so that a flooded socket still lets the tracker's other tasks run.
+inline constexpr std::size_t udp_burst_datagram_count_max = 64;
 
 }  // namespace swarmlab::tracker::limits

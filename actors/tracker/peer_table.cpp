@@ -18,14 +18,14 @@ void PeerTable::check_index(Index index) const {
 std::optional<PeerTable::Index> PeerTable::find_by_peer_id(const PeerId& peer_id) const {
   const auto found = by_peer_id_.find(peer_id);
   if (found == by_peer_id_.end()) return std::nullopt;
-  assert(peers_[found->second].peer_id == peer_id);
+  assert(SameKey{}(peers_[found->second].peer_id, peer_id));
   return found->second;
 }
 
 std::optional<PeerTable::Index> PeerTable::find_by_address(const PeerAddress& address) const {
   const auto found = by_address_.find(address);
   if (found == by_address_.end()) return std::nullopt;
-  assert(peers_[found->second].address == address);
+  assert(SameKey{}(peers_[found->second].address, address));
   return found->second;
 }
 
@@ -100,7 +100,15 @@ void PeerTable::change_address(Index index, const PeerAddress& address) {
 PeerTable::Exclusion PeerTable::exclusion_of(const Requester& requester) const {
   Exclusion exclusion;
   if (const auto index = find_by_peer_id(requester.peer_id)) exclusion.first = *index;
-  if (const auto index = find_by_address(requester.address)) exclusion.second = *index;
+  // One peer per address: when the peer found by id has the requester's address (the usual case,
+  // right after the requester announced), it is also the one the address would find.
+  if (exclusion.first != no_index &&
+      SameKey{}(peers_[exclusion.first].address, requester.address)) {
+    exclusion.second = exclusion.first;
+  } else if (const auto index = find_by_address(requester.address)) {
+    exclusion.second = *index;
+  }
+  assert(exclusion.second == no_index || peers_[exclusion.second].address == requester.address);
   assert(exclusion.first == no_index || exclusion.first < peers_.size());
   assert(exclusion.second == no_index || exclusion.second < peers_.size());
   return exclusion;

@@ -97,8 +97,8 @@ class PeerTable {
   void check_index(Index index) const;
 
   std::vector<StoredPeer> peers_;
-  boost::unordered_flat_map<PeerId, Index, SeededHash> by_peer_id_;
-  boost::unordered_flat_map<PeerAddress, Index, SeededHash> by_address_;
+  boost::unordered_flat_map<PeerId, Index, SeededHash, SameKey> by_peer_id_;
+  boost::unordered_flat_map<PeerAddress, Index, SeededHash, SameKey> by_address_;
   std::uint32_t seeder_count_ = 0;
 };
 

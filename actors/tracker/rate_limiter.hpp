@@ -36,7 +36,7 @@ class RateLimiter {
   RateLimit limit_;
   net::Duration emission_interval_{};
   net::Duration burst_tolerance_{};
-  boost::unordered_flat_map<protocol::PeerAddress, net::TimePoint, SeededHash> arrivals_;
+  boost::unordered_flat_map<protocol::PeerAddress, net::TimePoint, SeededHash, SameKey> arrivals_;
   net::TimePoint overflow_arrival_{};
 };
 

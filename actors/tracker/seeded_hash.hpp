@@ -54,4 +54,41 @@ struct SeededHash {
   }
 };
 
+// The key equality of the same tables. Keys are fixed-size byte arrays; comparing them a word at
+// a time inline beats a call to memcmp, which is what std::array's == becomes, on every probe.
+struct SameKey {
+  template <std::size_t N>
+  bool operator()(const std::array<std::uint8_t, N>& one,
+                  const std::array<std::uint8_t, N>& other) const {
+    return same_bytes<N>(one.data(), other.data());
+  }
+
+  bool operator()(const protocol::PeerAddress& one, const protocol::PeerAddress& other) const {
+    return one.family == other.family && one.port == other.port &&
+           same_bytes<16>(one.address.data(), other.address.data());
+  }
+
+  template <std::size_t N>
+  static bool same_bytes(const std::uint8_t* one, const std::uint8_t* other) {
+    static_assert(N % 4 == 0);
+    std::uint64_t difference = 0;
+    std::size_t offset = 0;
+    for (; offset + 8 <= N; offset += 8) {
+      std::uint64_t word_one = 0;
+      std::uint64_t word_other = 0;
+      std::memcpy(&word_one, one + offset, 8);
+      std::memcpy(&word_other, other + offset, 8);
+      difference |= word_one ^ word_other;
+    }
+    if (offset < N) {
+      std::uint32_t word_one = 0;
+      std::uint32_t word_other = 0;
+      std::memcpy(&word_one, one + offset, 4);
+      std::memcpy(&word_other, other + offset, 4);
+      difference |= word_one ^ word_other;
+    }
+    return difference == 0;
+  }
+};
+
 }  // namespace swarmlab::tracker

@@ -48,7 +48,7 @@ class SwarmRegistry {
  private:
   RegistryBounds bounds_;
   std::uint64_t hash_seed_;
-  boost::unordered_flat_map<InfoHash, Swarm, SeededHash> swarms_;
+  boost::unordered_flat_map<InfoHash, Swarm, SeededHash, SameKey> swarms_;
   std::size_t peer_count_ = 0;  // over every swarm
 };
 

@@ -85,7 +85,7 @@ class TrackerCore {
   std::uint64_t hash_seed_;
   SwarmRegistry registry_;
   RateLimiter limiter_;
-  std::optional<boost::unordered_flat_set<InfoHash, SeededHash>> whitelist_;
+  std::optional<boost::unordered_flat_set<InfoHash, SeededHash, SameKey>> whitelist_;
 };
 
 }  // namespace swarmlab::tracker

@@ -72,12 +72,30 @@ asio::awaitable<void> UdpFrontEnd::serve(net::Datagram& socket) {
       continue;
     }
     errors_in_a_row = 0;
-    assert(size <= packet.size());
-    handler_.handle(std::span(packet.data(), size), to_peer_address(sender), host_.now(), reply);
-    if (reply.empty()) continue;
-    // A reply that cannot be sent is lost like any datagram; the client will ask again.
-    co_await socket.async_send_to(asio::buffer(reply), sender, use_tuple);
+    if (!answer(socket, std::span(packet.data(), size), sender, reply)) {
+      co_await socket.async_send_to(asio::buffer(reply), sender, use_tuple);
+    }
+    // Then whatever has already arrived, without suspending: one wait serves a whole burst. Any
+    // receive error ends the burst; the asynchronous receive above then reports what persists.
+    for (std::size_t taken = 0; taken < limits::udp_burst_datagram_count_max; ++taken) {
+      const auto received = socket.try_receive_from(asio::buffer(packet), sender);
+      if (!received) break;
+      if (!answer(socket, std::span(packet.data(), *received), sender, reply)) {
+        co_await socket.async_send_to(asio::buffer(reply), sender, use_tuple);
+      }
+    }
   }
+}
+
+bool UdpFrontEnd::answer(net::Datagram& socket, std::span<const std::uint8_t> packet,
+                         const net::Endpoint& sender, std::vector<std::uint8_t>& reply) {
+  assert(packet.size() <= limits::udp_request_size_max + 1);
+  handler_.handle(packet, to_peer_address(sender), host_.now(), reply);
+  if (reply.empty()) return true;
+  // A reply that cannot be sent is lost like any datagram; the client will ask again. Only a
+  // socket that cannot take it at once (or a backend without the shortcut) makes the caller wait.
+  const auto sent = socket.try_send_to(asio::buffer(reply), sender);
+  return sent || sent.error() != asio::error::would_block;
 }
 
 }  // namespace swarmlab::tracker

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 
+#include <array>
 #include <chrono>
+#include <string>
 
 namespace swarmlab::runtime_test {
 namespace {
@@ -43,6 +45,40 @@ TEST(RealHost, UdpSocketsBindToTheHostsAddress) {
   ASSERT_TRUE(socket.has_value()) << socket.error().message();
   EXPECT_EQ(socket->local_endpoint().address, v4("127.0.0.4"));
   EXPECT_NE(socket->local_endpoint().port, 0);
+}
+
+// Loopback delivers a datagram within the sending call, so the receiver's queue holds it before
+// the event loop ever runs: the non-blocking operations alone move it, in order, and then say
+// would_block.
+TEST(RealHost, UdpTryOperationsMoveDatagramsWithoutTheEventLoop) {
+  asio::io_context io_context;
+  net::RealHost host(io_context, {.addresses = {v4("127.0.0.6")}, .seed = 1});
+  auto sender = host.open_udp({net::Address(), 0});
+  auto receiver = host.open_udp({net::Address(), 0});
+  ASSERT_TRUE(sender.has_value()) << sender.error().message();
+  ASSERT_TRUE(receiver.has_value()) << receiver.error().message();
+  std::array<char, 64> buffer{};
+  net::Endpoint from;
+  const auto idle = receiver->try_receive_from(asio::buffer(buffer), from);
+  ASSERT_FALSE(idle.has_value());
+  EXPECT_EQ(idle.error(), asio::error::would_block) << idle.error().message();
+
+  const std::array<std::string, 3> messages{"first", "second datagram", "third"};
+  for (const std::string& message : messages) {
+    const auto sent = sender->try_send_to(asio::buffer(message), receiver->local_endpoint());
+    ASSERT_TRUE(sent.has_value()) << sent.error().message();
+    EXPECT_EQ(*sent, message.size());
+  }
+  for (const std::string& message : messages) {
+    const auto received = receiver->try_receive_from(asio::buffer(buffer), from);
+    ASSERT_TRUE(received.has_value()) << received.error().message();
+    EXPECT_EQ(std::string(buffer.data(), *received), message);
+    EXPECT_EQ(from, sender->local_endpoint());
+  }
+  const auto drained = receiver->try_receive_from(asio::buffer(buffer), from);
+  ASSERT_FALSE(drained.has_value());
+  EXPECT_EQ(drained.error(), asio::error::would_block) << drained.error().message();
+  EXPECT_EQ(io_context.poll(), 0u);  // nothing went through the event loop
 }
 
 TEST(RealHost, WithoutAddressesAnUnspecifiedListenerTakesEveryInterface) {
