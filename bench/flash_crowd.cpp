@@ -5,7 +5,8 @@
 // (defaults 1000, 100, 256).
 //
 // Prints the wall time to full completion (or to the simulated-time limit), the simulated time,
-// events per wall second, peak RSS and completions; the last line is
+// events per wall second, peak RSS and completions, and the handlers run (coroutine resumptions and
+// other completions), stream chunks and timer firings behind the events; the last line is
 // `wall_s=<w> sim_s=<s> events_per_wall_s=<e> peak_rss_mb=<m> completed=<c>/<n>`.
 // Figures are printed, never asserted.
 #include "actors/peer/endpoint_conversion.hpp"
@@ -152,8 +153,11 @@ int main(int argc, char** argv) {
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const double sim_s = net::to_seconds(crowd.world->now().time_since_epoch());
-  const auto events = crowd.world->counters().events_fired;
+  const sim::Counters counters = crowd.world->counters();
+  const auto events = counters.events_fired;
   fmt::print("trace-hash: {:016x}\n", crowd.world->trace_hash());
+  fmt::print("handlers_run={} stream_chunks={} timers_fired={}\n", counters.handlers_run,
+             counters.network.stream_chunks, counters.network.timers_fired);
   fmt::print("wall_s={:.1f} sim_s={:.0f} events_per_wall_s={:.0f} peak_rss_mb={} completed={}/{}\n",
              wall_s, sim_s, static_cast<double>(events) / wall_s, peak_rss_mb(), completed(crowd),
              leechers);

@@ -15,6 +15,10 @@ struct Host::Task {
   asio::cancellation_signal signal;
 };
 
+Result<std::size_t> StreamBackend::try_write_some(ConstBuffers) {
+  return error_code(asio::error::would_block);
+}
+
 Result<std::size_t> DatagramBackend::try_receive_from(MutableBuffers, Endpoint&) {
   return error_code(asio::error::would_block);
 }

@@ -137,6 +137,11 @@ class StreamBackend {
   // cancelled or closed locally). Empty buffers complete at once with zero bytes.
   virtual void read_some(MutableBuffers buffers, IoHandler handler) = 0;
   virtual void write_some(ConstBuffers buffers, IoHandler handler) = 0;
+  // Without waiting and without suspending the caller: takes as many bytes as the stream accepts
+  // at once (at least one), else fails with asio::error::would_block, or with the error a write
+  // would complete with. Never while a write_some is outstanding. A backend that offers no such
+  // shortcut keeps the default, which always fails so, and the caller writes asynchronously.
+  virtual Result<std::size_t> try_write_some(ConstBuffers buffers);
   // Closes both directions; pending operations complete with operation_aborted.
   virtual void close() = 0;
   virtual bool is_open() const = 0;
@@ -180,6 +185,12 @@ class Stream {
                                         std::move(handler), executor));
         },
         token, backend_.get(), ConstBuffers::from(buffers));
+  }
+
+  template <class ConstBufferSequence>
+  Result<std::size_t> try_write_some(const ConstBufferSequence& buffers) {
+    assert(backend_);
+    return backend_->try_write_some(ConstBuffers::from(buffers));
   }
 
   bool is_open() const { return backend_ && backend_->is_open(); }

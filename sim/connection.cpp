@@ -186,10 +186,8 @@ void Connection::write(std::uint8_t index, const net::ConstBuffers& buffers,
     scheduler.complete(std::move(handler), side.failure, std::size_t{0});
     return;
   }
-  const std::size_t count = buffers.total_size_bytes() == 0 ? 0 : pipes_[index].accept(buffers);
+  const std::size_t count = buffers.total_size_bytes() == 0 ? 0 : accept_write(index, buffers);
   if (count > 0 || buffers.total_size_bytes() == 0) {
-    world_->network_counters().stream_bytes_written += count;
-    world_->trace().record(TraceKind::stream_write, index_of(side.host->id()), count);
     scheduler.complete(std::move(handler), net::error_code(), count);
     return;
   }
@@ -199,6 +197,27 @@ void Connection::write(std::uint8_t index, const net::ConstBuffers& buffers,
                                  net::error_code(asio_error::operation_aborted), std::size_t{0});
   });
   side.write_buffers = buffers;
+}
+
+net::Result<std::size_t> Connection::try_write(std::uint8_t index,
+                                               const net::ConstBuffers& buffers) {
+  ConnectionSide& side = sides_[index];
+  assert(!side.closed);
+  assert(!side.write.active());
+  if (side.failure) return side.failure;
+  if (buffers.total_size_bytes() == 0) return std::size_t{0};
+  const std::size_t count = accept_write(index, buffers);
+  if (count == 0) return net::error_code(asio_error::would_block);
+  return count;
+}
+
+std::size_t Connection::accept_write(std::uint8_t index, const net::ConstBuffers& buffers) {
+  const std::size_t count = pipes_[index].accept(buffers);
+  if (count > 0) {
+    world_->network_counters().stream_bytes_written += count;
+    world_->trace().record(TraceKind::stream_write, index_of(sides_[index].host->id()), count);
+  }
+  return count;
 }
 
 void Connection::close(std::uint8_t index) {
@@ -243,10 +262,8 @@ void Connection::readable(std::uint8_t index) {
 void Connection::writable(std::uint8_t index) {
   ConnectionSide& side = sides_[index];
   if (!side.write.active()) return;
-  const std::size_t count = pipes_[index].accept(side.write_buffers);
+  const std::size_t count = accept_write(index, side.write_buffers);
   if (count == 0) return;
-  world_->network_counters().stream_bytes_written += count;
-  world_->trace().record(TraceKind::stream_write, index_of(side.host->id()), count);
   world_->scheduler().complete(side.write.take(), net::error_code(), count);
 }
 

@@ -87,6 +87,8 @@ class Connection : public ListHook<AcceptQueueTag> {
   // ---- Operations on one end, from its handle
   void read(std::uint8_t index, const net::MutableBuffers& buffers, net::IoHandler handler);
   void write(std::uint8_t index, const net::ConstBuffers& buffers, net::IoHandler handler);
+  // What write() would accept at once, without a handler (would_block when the buffer is full).
+  net::Result<std::size_t> try_write(std::uint8_t index, const net::ConstBuffers& buffers);
   void close(std::uint8_t index);
 
   // ---- From the pipes
@@ -115,6 +117,8 @@ class Connection : public ListHook<AcceptQueueTag> {
   void abandon_connect(net::error_code error, bool from_cancellation);
   void send_reset_to(std::uint8_t index);
   void complete_read(ConnectionSide& side);
+  // Appends what the send buffer takes of `buffers` and records the write; returns how much.
+  std::size_t accept_write(std::uint8_t index, const net::ConstBuffers& buffers);
   void maybe_retire();
 
   World* world_;

@@ -6,11 +6,11 @@
 #include "actors/peer/endpoint_conversion.hpp"
 #include "actors/peer/session_limits.hpp"
 #include "actors/peer/torrent.hpp"
+#include "net/write_all.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <algorithm>
 #include <cassert>
@@ -161,7 +161,8 @@ asio::awaitable<std::optional<CloseReason>> Connection::write_control() {
   assert(!control_.empty());
   assert(sending_.empty());
   std::swap(sending_, control_);
-  auto [error, size_bytes] = co_await asio::async_write(stream_, asio::buffer(sending_), use_tuple);
+  const asio::const_buffer bytes = asio::buffer(sending_);
+  auto [error, size_bytes] = co_await net::write_all(stream_, std::span(&bytes, 1));
   if (closing_) co_return closing_;
   if (error) co_return CloseReason::transport_error;
   assert(size_bytes == sending_.size());

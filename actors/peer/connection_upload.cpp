@@ -4,10 +4,9 @@
 
 #include "actors/peer/session_limits.hpp"
 #include "actors/peer/torrent.hpp"
+#include "net/write_all.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <algorithm>
 #include <array>
@@ -20,7 +19,6 @@ namespace wire = protocol::wire;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t block_bytes = static_cast<std::size_t>(limits::block_size_bytes);
 
 // What a phantom block looks like on the wire: zeros. A corrupt sender's phantom blocks are this
@@ -133,7 +131,7 @@ asio::awaitable<std::optional<CloseReason>> Connection::serve_request() {
   const std::array<asio::const_buffer, 2> buffers = {
       asio::buffer(header.view().data(), header.view().size()),
       asio::buffer(payload.data(), payload.size())};
-  auto [error, size_bytes] = co_await asio::async_write(stream_, buffers, use_tuple);
+  auto [error, size_bytes] = co_await net::write_all(stream_, buffers);
   if (closing_) co_return closing_;
   if (error) co_return CloseReason::transport_error;
   assert(size_bytes == header.size_bytes + payload.size());

@@ -2,11 +2,14 @@
 // end of stream.
 #include "tests/runtime/host_suite.hpp"
 
+#include "net/write_all.hpp"
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <string>
 
@@ -265,8 +268,11 @@ TEST_P(HostSuite, LocalCloseAbortsPendingRead) {
 }
 
 // More buffers than one write_some takes (BufferList::count_max): async_write still sends them all.
+enum class Writer { async_write, write_all };
+
 asio::awaitable<void> echo_many_buffers(net::Host& host, net::Endpoint server,
-                                        std::vector<std::string> pieces, std::string& echoed) {
+                                        std::vector<std::string> pieces, Writer writer,
+                                        std::string& echoed) {
   net::Stream stream = co_await host.async_connect(server, asio::use_awaitable);
   std::vector<asio::const_buffer> buffers;
   std::size_t total_bytes = 0;
@@ -274,7 +280,13 @@ asio::awaitable<void> echo_many_buffers(net::Host& host, net::Endpoint server,
     buffers.push_back(asio::buffer(piece));
     total_bytes += piece.size();
   }
-  co_await asio::async_write(stream, buffers, asio::use_awaitable);
+  if (writer == Writer::async_write) {
+    co_await asio::async_write(stream, buffers, asio::use_awaitable);
+  } else {
+    auto [error, size] = co_await net::write_all(stream, buffers);
+    EXPECT_FALSE(error) << error.message();
+    EXPECT_EQ(size, total_bytes);
+  }
   echoed.resize(total_bytes);
   co_await asio::async_read(stream, asio::buffer(echoed), asio::use_awaitable);
   stream.close();
@@ -295,11 +307,99 @@ TEST_P(HostSuite, WriteOfManyBuffersSendsThemAll) {
   EchoServerLog log;
   std::string echoed;
   server.spawn(serve_echo(server, std::move(listener), 1, log));
-  client.spawn(echo_many_buffers(client, target, pieces, echoed));
+  client.spawn(echo_many_buffers(client, target, pieces, Writer::async_write, echoed));
 
   ASSERT_TRUE(world->run_until_idle(run_limit));
   EXPECT_EQ(echoed, expected);
   EXPECT_EQ(log.bytes_echoed, expected.size());
+}
+
+TEST_P(HostSuite, WriteAllOfManyBuffersSendsThemAll) {
+  constexpr std::size_t piece_count = 3 * net::ConstBuffers::count_max + 1;
+  net::Host& server = world->add_host();
+  net::Host& client = world->add_host();
+  net::Listener listener = listen_on_free_port(server);
+  const net::Endpoint target = reachable_endpoint(server, listener);
+  std::vector<std::string> pieces;
+  std::string expected;
+  for (std::size_t i = 0; i < piece_count; ++i) {
+    pieces.push_back(i % 5 == 0 ? std::string() : "piece " + std::to_string(i) + ";");
+    expected += pieces.back();
+  }
+  EchoServerLog log;
+  std::string echoed;
+  server.spawn(serve_echo(server, std::move(listener), 1, log));
+  client.spawn(echo_many_buffers(client, target, pieces, Writer::write_all, echoed));
+
+  ASSERT_TRUE(world->run_until_idle(run_limit));
+  EXPECT_EQ(echoed, expected);
+  EXPECT_EQ(log.bytes_echoed, expected.size());
+}
+
+// Accepts one stream, waits (so that the writer fills the path), then reads it to its end.
+asio::awaitable<void> read_after_a_pause(net::Host& host, net::Listener listener,
+                                         std::vector<std::uint8_t>& received) {
+  net::Stream stream = co_await listener.async_accept(asio::use_awaitable);
+  co_await host.sleep(200ms);
+  std::array<std::uint8_t, 64 * 1024> buffer{};
+  for (;;) {
+    auto [error, size] = co_await stream.async_read_some(asio::buffer(buffer), use_tuple);
+    received.insert(received.end(), buffer.begin(), buffer.begin() + static_cast<long>(size));
+    if (error) break;
+  }
+}
+
+struct TryWriteLog {
+  std::vector<std::uint8_t> sent;
+  std::size_t empty_write = 1;
+  net::error_code refusal;
+  net::error_code write_all_error;
+};
+
+// Offers `chunk` to try_write_some until the stream takes no more, then once more to write_all,
+// which must wait for the reader.
+asio::awaitable<void> fill_with_try_write(net::Host& host, net::Endpoint server,
+                                          const std::vector<std::uint8_t>& chunk,
+                                          TryWriteLog& log) {
+  // Far above any loopback socket's buffers: the loop stops by itself if would_block never comes.
+  constexpr std::size_t written_max = std::size_t{256} << 20;
+  net::Stream stream = co_await host.async_connect(server, asio::use_awaitable);
+  const auto empty = stream.try_write_some(asio::const_buffer());
+  log.empty_write = empty ? *empty : 1;
+  while (log.sent.size() < written_max) {
+    const auto taken = stream.try_write_some(asio::buffer(chunk));
+    if (!taken) {
+      log.refusal = taken.error();
+      break;
+    }
+    log.sent.insert(log.sent.end(), chunk.begin(), chunk.begin() + static_cast<long>(*taken));
+  }
+  const std::array<asio::const_buffer, 2> halves = {
+      asio::buffer(chunk.data(), 1000), asio::buffer(chunk.data() + 1000, chunk.size() - 1000)};
+  auto [error, size] = co_await net::write_all(stream, halves);
+  log.write_all_error = error;
+  log.sent.insert(log.sent.end(), chunk.begin(), chunk.begin() + static_cast<long>(size));
+  stream.close();
+}
+
+TEST_P(HostSuite, TryWriteSomeTakesWhatFitsAndWriteAllWaitsForTheRest) {
+  net::Host& server = world->add_host();
+  net::Host& client = world->add_host();
+  net::Listener listener = listen_on_free_port(server);
+  const net::Endpoint target = reachable_endpoint(server, listener);
+  const auto chunk = random_bytes(client.rng(), 48 * 1024);
+  std::vector<std::uint8_t> received;
+  TryWriteLog log;
+  server.spawn(read_after_a_pause(server, std::move(listener), received));
+  client.spawn(fill_with_try_write(client, target, chunk, log));
+
+  ASSERT_TRUE(world->run_until_idle(run_limit));
+  EXPECT_EQ(log.empty_write, 0u);
+  EXPECT_EQ(log.refusal, asio::error::would_block) << log.refusal.message();
+  EXPECT_GE(log.sent.size(), chunk.size() * 2) << "write_all added a whole chunk";
+  EXPECT_FALSE(log.write_all_error) << log.write_all_error.message();
+  EXPECT_EQ(received.size(), log.sent.size());
+  EXPECT_TRUE(received == log.sent);
 }
 
 }  // namespace
