@@ -77,6 +77,8 @@ class Connection final : public ExtensionPeer {
   bool peer_is_seed() const { return peer_pieces_.all(); }
   bool is_closing() const { return closing_.has_value(); }
   bool chokes_peer() const { return am_choking_; }
+  // Nothing to ask the unchoking peer for at the last try (the torrent retries when blocks free).
+  bool starved() const { return starved_; }
   bool peer_interested() const { return peer_interested_; }
   const TransferCounters& counters() const { return counters_; }
   // The port the peer listens on, from its extension handshake.
@@ -174,6 +176,7 @@ class Connection final : public ExtensionPeer {
   bool am_interested_ = false;
   bool peer_choking_ = true;
   bool peer_interested_ = false;
+  bool starved_ = false;
   // Set by close() or by the first coroutine to end; every coroutine stops on it.
   std::optional<CloseReason> closing_;
 

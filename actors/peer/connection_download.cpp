@@ -53,7 +53,11 @@ void Connection::request_blocks() {
     }
   }
   // Nothing to ask this unchoking peer for now: the torrent retries when blocks come free.
-  torrent_.set_starved(key(), picked.empty() && !peer_choking_);
+  const bool starved = picked.empty() && !peer_choking_;
+  if (starved != starved_) {
+    starved_ = starved;
+    torrent_.on_starved_changed(key(), starved);
+  }
 }
 
 asio::awaitable<std::optional<CloseReason>> Connection::on_piece(const wire::Piece& message) {

@@ -242,7 +242,7 @@ void Torrent::unregister_connection(Connection& connection, std::optional<CloseR
   connections_.erase(key);
   const auto by_id = keys_by_peer_id_.find(connection.peer_id());
   if (by_id != keys_by_peer_id_.end() && by_id->second == key) keys_by_peer_id_.erase(by_id);
-  starved_.erase(key);
+  if (connection.starved()) --starved_count_;
   const std::vector<BlockRef> aborted = connection.leave_picker();
   for (std::size_t position = 0; position < extensions_.size(); ++position) {
     extensions_.at(position).on_disconnect(key);

@@ -192,7 +192,8 @@ class Torrent {
   // torrent_requests.cpp: what connections ask of the torrent while transferring.
   // Blocks went back to the picker: let connections that found nothing to request try again.
   void on_blocks_released();
-  void set_starved(PeerKey peer, bool starved);
+  // A connection found nothing to ask its unchoking peer for (starved), or did again.
+  void on_starved_changed(PeerKey peer, bool starved);
   void cancel_elsewhere(std::span<const PeerKey> peers, BlockRef block);
   void on_peer_listen_port(Connection& connection, std::uint16_t port);
   void count_payload_received(std::int64_t size_bytes);
@@ -222,7 +223,8 @@ class Torrent {
   // are assigned in increasing order, so the oldest are dropped first beyond key_history_max.
   std::map<PeerKey, net::Address> key_addresses_;
   PeerKey::rep next_key_ = 0;
-  std::set<PeerKey> starved_;
+  // Connections whose starved() holds.
+  std::size_t starved_count_ = 0;
   std::int32_t half_open_ = 0;
   PeerBook book_;
   // Trust points by address (see limits::trust_points_ban_level); absent means zero.

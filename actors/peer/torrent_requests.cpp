@@ -6,19 +6,21 @@
 
 namespace swarmlab::peer {
 
-void Torrent::set_starved(PeerKey peer, bool starved) {
+void Torrent::on_starved_changed(PeerKey peer, bool starved) {
   assert(connections_.contains(peer));
-  if (starved) {
-    starved_.insert(peer);
-  } else {
-    starved_.erase(peer);
-  }
+  assert(starved || starved_count_ > 0);
+  starved_count_ = starved ? starved_count_ + 1 : starved_count_ - 1;
 }
 
 void Torrent::on_blocks_released() {
-  if (stopping_ || starved_.empty()) return;
-  // request_blocks() may change the set: work on a copy, in key order.
-  const std::vector<PeerKey> starved(starved_.begin(), starved_.end());
+  if (stopping_ || starved_count_ == 0) return;
+  // request_blocks() may change which connections are starved, or close one: collect them first,
+  // in key order.
+  std::vector<PeerKey> starved;
+  starved.reserve(starved_count_);
+  for (const auto& [key, connection] : connections_) {
+    if (connection->starved()) starved.push_back(key);
+  }
   for (const PeerKey key : starved) {
     const auto found = connections_.find(key);
     if (found != connections_.end()) found->second->request_blocks();
