@@ -5,7 +5,9 @@
 namespace swarmlab::tracker {
 
 Swarm::Swarm(std::uint64_t hash_seed, net::TimePoint created)
-    : tables_{PeerTable(hash_seed), PeerTable(net::mix64(hash_seed))}, last_activity_(created) {}
+    : tables_{PeerTable(hash_seed, PeerAddress::Family::ipv4),
+              PeerTable(net::mix64(hash_seed), PeerAddress::Family::ipv6)},
+      last_activity_(created) {}
 
 SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool may_add) {
   // A stopped peer may announce port 0 (it no longer listens); nobody is stored with port 0.
@@ -20,7 +22,7 @@ SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool
   const bool completes = announce.event == AnnounceEvent::completed;
   if (const auto index = table.find_by_address(announce.address)) {
     // The client restarted on the same address and port with a new peer id.
-    const bool was_seeder = table.at(*index).seeder;
+    const bool was_seeder = table.seeder(*index);
     table.change_peer_id(*index, announce.peer_id);
     table.refresh(*index, now, announce.seeder, announce.key);
     if (completes && !was_seeder) ++completed_;
@@ -39,8 +41,8 @@ SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool
 SwarmUpdate Swarm::stop(PeerTable& table, const PeerAnnounce& announce) {
   bool removed = false;
   if (const auto index = table.find_by_peer_id(announce.peer_id)) {
-    const StoredPeer& peer = table.at(*index);
-    const bool proven = peer.address == announce.address || !peer.key || peer.key == announce.key;
+    const auto& key = table.key(*index);
+    const bool proven = table.has_address(*index, announce.address) || !key || key == announce.key;
     if (proven) {
       table.remove(*index);
       removed = true;
@@ -56,11 +58,11 @@ SwarmUpdate Swarm::stop(PeerTable& table, const PeerAnnounce& announce) {
 
 SwarmUpdate Swarm::update_known(PeerTable& table, PeerTable::Index index,
                                 const PeerAnnounce& announce, net::TimePoint now) {
-  const StoredPeer& peer = table.at(index);
-  assert(peer.peer_id == announce.peer_id);
-  const bool was_seeder = peer.seeder;
-  if (peer.address != announce.address) {
-    const bool proven = !peer.key || peer.key == announce.key;
+  assert(table.peer_id(index) == announce.peer_id);
+  const bool was_seeder = table.seeder(index);
+  if (!table.has_address(index, announce.address)) {
+    const auto& key = table.key(index);
+    const bool proven = !key || key == announce.key;
     if (!proven) return SwarmUpdate::peer_id_taken;
     // The address moved. Whatever else sat on the new address is gone from there.
     if (const auto other = table.find_by_address(announce.address)) {
@@ -72,7 +74,7 @@ SwarmUpdate Swarm::update_known(PeerTable& table, PeerTable::Index index,
   }
   table.refresh(index, now, announce.seeder, announce.key);
   if (announce.event == AnnounceEvent::completed && !was_seeder) ++completed_;
-  assert(table.at(index).address == announce.address);
+  assert(table.has_address(index, announce.address));
   return SwarmUpdate::refreshed;
 }
 
