@@ -10,17 +10,27 @@ PeerTable::PeerTable(std::uint64_t hash_seed, PeerAddress::Family family)
       by_peer_id_(0, SeededHash{hash_seed}),
       by_address_(0, SeededHash{hash_seed ^ 1}) {}
 
+// Reads only the table's own fields: an announce's path must not pull the peer's identity into
+// the cache just to check it (check_pairing does, where the identity is read anyway).
 void PeerTable::check_index(Index index) const {
   assert(index < identities_.size());
   assert(listed_.size() == identities_.size());
   assert(by_peer_id_.size() == identities_.size());
   assert(by_address_.size() == identities_.size());
+  (void)index;
+}
+
+// The peer's listed record and identity describe the same peer, as the indices say.
+void PeerTable::check_pairing(Index index) const {
+  check_index(index);
   assert(listed_.seen_seconds(index) == coarse_seconds(identities_[index].last_seen));
+  assert(by_peer_id_.find(identities_[index].peer_id)->second == index);
+  assert(by_address_.find(listed_.address(index))->second == index);
   (void)index;
 }
 
 StoredPeer PeerTable::at(Index index) const {
-  check_index(index);
+  check_pairing(index);
   const Identity& identity = identities_[index];
   return StoredPeer{.address = listed_.address(index),
                     .peer_id = identity.peer_id,
@@ -32,7 +42,9 @@ StoredPeer PeerTable::at(Index index) const {
 std::optional<PeerTable::Index> PeerTable::find_by_peer_id(const PeerId& peer_id) const {
   const auto found = by_peer_id_.find(peer_id);
   if (found == by_peer_id_.end()) return std::nullopt;
-  assert(SameKey{}(identities_[found->second].peer_id, peer_id));
+  // That identities_[found->second] holds this peer id is check_pairing's to show: reading it
+  // here would cost every announce a cache miss.
+  check_index(found->second);
   return found->second;
 }
 
@@ -57,11 +69,11 @@ void PeerTable::insert(const StoredPeer& peer) {
   identities_.push_back(
       Identity{.peer_id = peer.peer_id, .key = peer.key, .last_seen = peer.last_seen});
   if (peer.seeder) ++seeder_count_;
-  check_index(index);
+  check_pairing(index);
 }
 
 void PeerTable::remove(Index index) {
-  check_index(index);
+  check_pairing(index);
   if (listed_.seeder(index)) --seeder_count_;
   by_peer_id_.erase(identities_[index].peer_id);
   by_address_.erase(listed_.address(index));
@@ -74,14 +86,14 @@ void PeerTable::remove(Index index) {
   }
   listed_.pop_back();
   identities_.pop_back();
+  if (index != last) check_pairing(index);
   assert(seeder_count_ <= size());
 }
 
 void PeerTable::refresh(Index index, net::TimePoint now, bool seeder,
                         std::optional<std::uint64_t> key) {
   check_index(index);
-  Identity& identity = identities_[index];
-  assert(identity.last_seen <= now);
+  assert(listed_.seen_seconds(index) <= coarse_seconds(now));
   if (listed_.seeder(index) != seeder) {
     if (seeder) {
       ++seeder_count_;
@@ -91,6 +103,8 @@ void PeerTable::refresh(Index index, net::TimePoint now, bool seeder,
   }
   listed_.set_seeder(index, seeder);
   listed_.set_seen_seconds(index, coarse_seconds(now));
+  // Only written: a refresh never waits for the identity to come into the cache.
+  Identity& identity = identities_[index];
   identity.last_seen = now;
   if (key) identity.key = key;
   assert(seeder_count_ <= size());
@@ -105,7 +119,7 @@ void PeerTable::change_peer_id(Index index, const PeerId& peer_id) {
   identity.peer_id = peer_id;
   // A restarted client is a new client: a key it had before proves nothing now.
   identity.key.reset();
-  check_index(index);
+  check_pairing(index);
 }
 
 void PeerTable::change_address(Index index, const PeerAddress& address) {
@@ -115,7 +129,7 @@ void PeerTable::change_address(Index index, const PeerAddress& address) {
   by_address_.erase(listed_.address(index));
   by_address_.emplace(address, index);
   listed_.set_address(index, address);
-  check_index(index);
+  check_pairing(index);
 }
 
 PeerTable::Exclusion PeerTable::exclusion_of(const Requester& requester) const {

@@ -148,6 +148,7 @@ class PeerTable {
     return identities_[index].last_seen >= live_since;
   }
   void check_index(Index index) const;
+  void check_pairing(Index index) const;
 
   ListedPeers listed_;
   std::vector<Identity> identities_;  // same indices as listed_

@@ -58,7 +58,6 @@ SwarmUpdate Swarm::stop(PeerTable& table, const PeerAnnounce& announce) {
 
 SwarmUpdate Swarm::update_known(PeerTable& table, PeerTable::Index index,
                                 const PeerAnnounce& announce, net::TimePoint now) {
-  assert(table.peer_id(index) == announce.peer_id);
   const bool was_seeder = table.seeder(index);
   if (!table.has_address(index, announce.address)) {
     const auto& key = table.key(index);
