@@ -63,6 +63,31 @@ TEST(TrackerSwarm, CountsSeedersAndLeechers) {
   EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 2, .leechers = 1, .completed = 1}));
 }
 
+TEST(TrackerSwarm, CountsCoverBothFamilies) {
+  Swarm swarm(1, at(0s));
+  swarm.update(leecher(1), at(0s), true);
+  swarm.update(seeder(2), at(0s), true);
+  PeerAnnounce six_leecher = leecher(3);
+  six_leecher.address = ipv6_peer(3);
+  PeerAnnounce six_seeder = seeder(4);
+  six_seeder.address = ipv6_peer(4);
+  swarm.update(six_leecher, at(5s), true);
+  swarm.update(six_seeder, at(5s), true);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 2, .leechers = 2, .completed = 0}));
+  EXPECT_EQ(swarm.peer_count(), 4u);
+  // An IPv6 leecher that completes, then stops; the IPv4 peers expire.
+  six_leecher.seeder = true;
+  six_leecher.event = AnnounceEvent::completed;
+  swarm.update(six_leecher, at(6s), true);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 3, .leechers = 1, .completed = 1}));
+  six_leecher.event = AnnounceEvent::stopped;
+  swarm.update(six_leecher, at(7s), true);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 2, .leechers = 1, .completed = 1}));
+  EXPECT_EQ(swarm.expire(at(1s)), 2u);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 1, .leechers = 0, .completed = 1}));
+  EXPECT_EQ(swarm.peer_count(), 1u);
+}
+
 TEST(TrackerSwarm, CompletedCountsEachLeecherOnce) {
   Swarm swarm(1, at(0s));
   swarm.update(leecher(1), at(0s), true);
