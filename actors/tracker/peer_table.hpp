@@ -3,8 +3,9 @@
 //  - the listed records (ListedPeers): what a reply lists and what decides whether it lists it
 //    (compact address, seeder flag, second of the last announce), 12 bytes each for IPv4, so
 //    that listing a swarm's peers reads one short run of memory and never a peer id or a key;
-//  - the identities: the peer id, the key digest and the exact time of the last announce, read
-//    when the peer itself announces, when HTTP lists peer ids, and for a peer whose last second
+//  - the identities: the peer id, the key digest and the exact time of the last announce; an
+//    announce only writes them (the by-peer-id index finds the peer), and they are read when a
+//    peer moves, stops or is removed, when HTTP lists peer ids, and for a peer whose last second
 //    is the cutoff's own.
 // Peers are found through two indices: by peer id (a client's identity) and by address (where it
 // is reached; one peer per address and port). A reply samples uniformly in O(peers wanted).
@@ -37,7 +38,7 @@ using protocol::PeerAddress;
 using protocol::PeerId;
 
 // A peer as the swarm takes it in (and as PeerTable::at gives it back, assembled from both
-// vectors).
+// arrays).
 struct StoredPeer {
   PeerAddress address;
   PeerId peer_id{};
