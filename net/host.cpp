@@ -27,6 +27,34 @@ Result<std::size_t> DatagramBackend::try_send_to(ConstBuffers, const Endpoint&) 
   return error_code(asio::error::would_block);
 }
 
+Result<std::size_t> DatagramBackend::try_receive_many(std::span<DatagramSlot> slots) {
+  std::size_t done = 0;
+  for (DatagramSlot& slot : slots) {
+    const auto received = try_receive_from(MutableBuffers::from(slot.buffer), slot.peer);
+    if (!received) {
+      if (done == 0) return received.error();
+      break;
+    }
+    slot.size_bytes = *received;
+    ++done;
+  }
+  return done;
+}
+
+Result<std::size_t> DatagramBackend::try_send_many(std::span<const DatagramSlot> slots) {
+  std::size_t done = 0;
+  for (const DatagramSlot& slot : slots) {
+    const asio::const_buffer bytes(slot.buffer.data(), slot.size_bytes);
+    const auto sent = try_send_to(ConstBuffers::from(bytes), slot.peer);
+    if (!sent) {
+      if (done == 0) return sent.error();
+      break;
+    }
+    ++done;
+  }
+  return done;
+}
+
 Host::Host() = default;
 Host::~Host() = default;
 

@@ -252,6 +252,14 @@ class Listener {
 // ---------------------------------------------------------------------------------------------
 // Datagram: a bound UDP socket.
 
+// One datagram of a batch: to receive, the caller sets `buffer` and the backend fills `peer` (the
+// sender) and `size_bytes`; to send, the caller sets all three (`peer` is the target).
+struct DatagramSlot {
+  asio::mutable_buffer buffer;
+  Endpoint peer;
+  std::size_t size_bytes = 0;
+};
+
 class DatagramBackend {
  public:
   virtual ~DatagramBackend() = default;
@@ -265,6 +273,11 @@ class DatagramBackend {
   // always fail so, and the caller waits through the asynchronous operation instead.
   virtual Result<std::size_t> try_receive_from(MutableBuffers buffers, Endpoint& sender);
   virtual Result<std::size_t> try_send_to(ConstBuffers buffers, const Endpoint& target);
+  // The same for several datagrams at once (one system call on real sockets): how many of the
+  // slots, from the first, were received or sent; an error only when not even the first was. The
+  // defaults call the single-datagram versions in turn.
+  virtual Result<std::size_t> try_receive_many(std::span<DatagramSlot> slots);
+  virtual Result<std::size_t> try_send_many(std::span<const DatagramSlot> slots);
   virtual void close() = 0;
   virtual Endpoint local_endpoint() const = 0;
 };
@@ -320,6 +333,14 @@ class Datagram {
   Result<std::size_t> try_send_to(const ConstBufferSequence& buffers, const Endpoint& target) {
     assert(backend_);
     return backend_->try_send_to(ConstBuffers::from(buffers), target);
+  }
+  Result<std::size_t> try_receive_many(std::span<DatagramSlot> slots) {
+    assert(backend_);
+    return backend_->try_receive_many(slots);
+  }
+  Result<std::size_t> try_send_many(std::span<const DatagramSlot> slots) {
+    assert(backend_);
+    return backend_->try_send_many(slots);
   }
 
   void close() {

@@ -123,8 +123,13 @@ class RealDatagram final : public DatagramBackend {
   void receive_from(MutableBuffers buffers, Endpoint* sender, IoHandler handler) override;
   Result<std::size_t> try_receive_from(MutableBuffers buffers, Endpoint& sender) override;
   Result<std::size_t> try_send_to(ConstBuffers buffers, const Endpoint& target) override;
+  // recvmmsg / sendmmsg, up to batch_count_max datagrams per call.
+  Result<std::size_t> try_receive_many(std::span<DatagramSlot> slots) override;
+  Result<std::size_t> try_send_many(std::span<const DatagramSlot> slots) override;
   void close() override;
   Endpoint local_endpoint() const override;
+
+  static constexpr std::size_t batch_count_max = 64;
 
  private:
   UdpSocket socket_;

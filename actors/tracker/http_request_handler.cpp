@@ -79,7 +79,8 @@ HttpReply HttpRequestHandler::announce(std::string_view query, const PeerAddress
   response.incomplete = result.counts.leechers;
   response.peers.reserve(result.peers.size());
   for (const ListedPeer peer : result.peers) {
-    response.peers.push_back(http::TrackerPeer{.address = peer->address, .peer_id = peer->peer_id});
+    response.peers.push_back(
+        http::TrackerPeer{.address = peer.address(), .peer_id = peer.peer_id()});
   }
   assert(response.peers.size() <= limits::reply_peer_count_max);
   return HttpReply{.status = 200,

@@ -5,7 +5,9 @@
 namespace swarmlab::tracker {
 
 Swarm::Swarm(std::uint64_t hash_seed, net::TimePoint created)
-    : tables_{PeerTable(hash_seed), PeerTable(net::mix64(hash_seed))}, last_activity_(created) {}
+    : last_activity_(created),
+      tables_{PeerTable(hash_seed, PeerAddress::Family::ipv4),
+              PeerTable(net::mix64(hash_seed), PeerAddress::Family::ipv6)} {}
 
 SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool may_add) {
   // A stopped peer may announce port 0 (it no longer listens); nobody is stored with port 0.
@@ -13,6 +15,17 @@ SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool
   assert(last_activity_ <= now);
   last_activity_ = now;
   PeerTable& table = tables_[slot(announce.address.family)];
+  const std::size_t peers_before = table.size();
+  const std::uint32_t seeders_before = table.seeder_count();
+  const SwarmUpdate result = apply(table, announce, now, may_add);
+  peer_count_ = static_cast<std::uint32_t>(peer_count_ + table.size() - peers_before);
+  seeder_count_ = seeder_count_ + table.seeder_count() - seeders_before;
+  assert(peer_count_ >= table.size() && seeder_count_ >= table.seeder_count());
+  return result;
+}
+
+SwarmUpdate Swarm::apply(PeerTable& table, const PeerAnnounce& announce, net::TimePoint now,
+                         bool may_add) {
   if (announce.event == AnnounceEvent::stopped) return stop(table, announce);
   if (const auto index = table.find_by_peer_id(announce.peer_id)) {
     return update_known(table, *index, announce, now);
@@ -20,7 +33,7 @@ SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool
   const bool completes = announce.event == AnnounceEvent::completed;
   if (const auto index = table.find_by_address(announce.address)) {
     // The client restarted on the same address and port with a new peer id.
-    const bool was_seeder = table.at(*index).seeder;
+    const bool was_seeder = table.seeder(*index);
     table.change_peer_id(*index, announce.peer_id);
     table.refresh(*index, now, announce.seeder, announce.key);
     if (completes && !was_seeder) ++completed_;
@@ -39,8 +52,8 @@ SwarmUpdate Swarm::update(const PeerAnnounce& announce, net::TimePoint now, bool
 SwarmUpdate Swarm::stop(PeerTable& table, const PeerAnnounce& announce) {
   bool removed = false;
   if (const auto index = table.find_by_peer_id(announce.peer_id)) {
-    const StoredPeer& peer = table.at(*index);
-    const bool proven = peer.address == announce.address || !peer.key || peer.key == announce.key;
+    const auto& key = table.key(*index);
+    const bool proven = table.has_address(*index, announce.address) || !key || key == announce.key;
     if (proven) {
       table.remove(*index);
       removed = true;
@@ -56,11 +69,10 @@ SwarmUpdate Swarm::stop(PeerTable& table, const PeerAnnounce& announce) {
 
 SwarmUpdate Swarm::update_known(PeerTable& table, PeerTable::Index index,
                                 const PeerAnnounce& announce, net::TimePoint now) {
-  const StoredPeer& peer = table.at(index);
-  assert(peer.peer_id == announce.peer_id);
-  const bool was_seeder = peer.seeder;
-  if (peer.address != announce.address) {
-    const bool proven = !peer.key || peer.key == announce.key;
+  const bool was_seeder = table.seeder(index);
+  if (!table.has_address(index, announce.address)) {
+    const auto& key = table.key(index);
+    const bool proven = !key || key == announce.key;
     if (!proven) return SwarmUpdate::peer_id_taken;
     // The address moved. Whatever else sat on the new address is gone from there.
     if (const auto other = table.find_by_address(announce.address)) {
@@ -72,7 +84,7 @@ SwarmUpdate Swarm::update_known(PeerTable& table, PeerTable::Index index,
   }
   table.refresh(index, now, announce.seeder, announce.key);
   if (announce.event == AnnounceEvent::completed && !was_seeder) ++completed_;
-  assert(table.at(index).address == announce.address);
+  assert(table.has_address(index, announce.address));
   return SwarmUpdate::refreshed;
 }
 
@@ -95,14 +107,15 @@ void Swarm::sample(std::size_t count, const Requester& requester, FamilyPolicy p
 
 std::size_t Swarm::expire(net::TimePoint cutoff) {
   const std::size_t removed = tables_[0].expire(cutoff) + tables_[1].expire(cutoff);
-  assert(removed <= peer_count() + removed);
+  peer_count_ = static_cast<std::uint32_t>(tables_[0].size() + tables_[1].size());
+  seeder_count_ = tables_[0].seeder_count() + tables_[1].seeder_count();
   return removed;
 }
 
 SwarmCounts Swarm::counts() const {
-  return SwarmCounts{.seeders = tables_[0].seeder_count() + tables_[1].seeder_count(),
-                     .leechers = tables_[0].leecher_count() + tables_[1].leecher_count(),
-                     .completed = completed_};
+  assert(seeder_count_ <= peer_count_);
+  return SwarmCounts{
+      .seeders = seeder_count_, .leechers = peer_count_ - seeder_count_, .completed = completed_};
 }
 
 }  // namespace swarmlab::tracker

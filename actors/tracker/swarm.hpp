@@ -72,7 +72,7 @@ class Swarm {
   std::size_t expire(net::TimePoint cutoff);
 
   SwarmCounts counts() const;
-  std::size_t peer_count() const { return tables_[0].size() + tables_[1].size(); }
+  std::size_t peer_count() const { return peer_count_; }
   bool empty() const { return peer_count() == 0; }
   net::TimePoint last_activity() const { return last_activity_; }
   const PeerTable& table(PeerAddress::Family family) const { return tables_[slot(family)]; }
@@ -81,13 +81,19 @@ class Swarm {
   static std::size_t slot(PeerAddress::Family family) {
     return family == PeerAddress::Family::ipv4 ? 0 : 1;
   }
+  SwarmUpdate apply(PeerTable& table, const PeerAnnounce& announce, net::TimePoint now,
+                    bool may_add);
   SwarmUpdate stop(PeerTable& table, const PeerAnnounce& announce);
   SwarmUpdate update_known(PeerTable& table, PeerTable::Index index, const PeerAnnounce& announce,
                            net::TimePoint now);
 
-  std::array<PeerTable, 2> tables_;  // IPv4, IPv6
+  // Counts of both tables together, kept next to each other and to the time of the last announce:
+  // an announce to one family then reads nothing of the other family's table.
+  std::uint32_t peer_count_ = 0;
+  std::uint32_t seeder_count_ = 0;
   std::uint32_t completed_ = 0;
   net::TimePoint last_activity_{};
+  std::array<PeerTable, 2> tables_;  // IPv4, IPv6
 };
 
 }  // namespace swarmlab::tracker

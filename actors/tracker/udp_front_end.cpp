@@ -10,6 +10,7 @@
 #include <array>
 #include <cassert>
 #include <chrono>
+#include <memory>
 
 namespace swarmlab::tracker {
 namespace {
@@ -53,10 +54,27 @@ asio::awaitable<void> UdpFrontEnd::run() {
   }
 }
 
+// Storage for one burst, reused from one to the next: a buffer per request, a reply per request.
+struct UdpFrontEnd::Burst {
+  static constexpr std::size_t count_max = limits::udp_burst_datagram_count_max;
+  static constexpr std::size_t request_size_bytes = limits::udp_request_size_max + 1;
+
+  Burst() : requests(count_max * request_size_bytes), replies(count_max) {
+    for (std::vector<std::uint8_t>& reply : replies)
+      reply.reserve(limits::udp_reply_size_max);
+  }
+
+  std::vector<std::uint8_t> requests;
+  std::vector<std::vector<std::uint8_t>> replies;
+  std::array<net::DatagramSlot, count_max> received{};
+  std::array<net::DatagramSlot, count_max> outgoing{};
+};
+
 asio::awaitable<void> UdpFrontEnd::serve(net::Datagram& socket) {
   std::array<std::uint8_t, limits::udp_request_size_max + 1> packet{};
   std::vector<std::uint8_t> reply;
   reply.reserve(limits::udp_reply_size_max);
+  const auto burst = std::make_unique<Burst>();
   int errors_in_a_row = 0;
   // Ends when cancelled or when the socket is closed: serving is what the loop is for.
   while (true) {
@@ -75,15 +93,50 @@ asio::awaitable<void> UdpFrontEnd::serve(net::Datagram& socket) {
     if (!answer(socket, std::span(packet.data(), size), sender, reply)) {
       co_await socket.async_send_to(asio::buffer(reply), sender, use_tuple);
     }
-    // Then whatever has already arrived, without suspending: one wait serves a whole burst. Any
-    // receive error ends the burst; the asynchronous receive above then reports what persists.
-    for (std::size_t taken = 0; taken < limits::udp_burst_datagram_count_max; ++taken) {
-      const auto received = socket.try_receive_from(asio::buffer(packet), sender);
-      if (!received) break;
-      if (!answer(socket, std::span(packet.data(), *received), sender, reply)) {
-        co_await socket.async_send_to(asio::buffer(reply), sender, use_tuple);
-      }
+    co_await serve_burst(socket, *burst);
+  }
+}
+
+asio::awaitable<void> UdpFrontEnd::serve_burst(net::Datagram& socket, Burst& burst) {
+  // Whatever has already arrived, without suspending: one wait serves a whole burst. A receive
+  // error ends the burst; the asynchronous receive then reports what persists.
+  for (std::size_t index = 0; index < Burst::count_max; ++index) {
+    burst.received[index].buffer = asio::buffer(
+        burst.requests.data() + index * Burst::request_size_bytes, Burst::request_size_bytes);
+  }
+  const auto received = socket.try_receive_many(burst.received);
+  if (!received) co_return;
+  assert(*received <= Burst::count_max);
+  // The datagrams of a burst had all arrived when it was taken: they are served at one time.
+  const net::TimePoint now = host_.now();
+  std::size_t reply_count = 0;
+  for (std::size_t index = 0; index < *received; ++index) {
+    const net::DatagramSlot& request = burst.received[index];
+    assert(request.size_bytes <= Burst::request_size_bytes);
+    std::vector<std::uint8_t>& reply = burst.replies[reply_count];
+    handler_.handle(
+        std::span(static_cast<const std::uint8_t*>(request.buffer.data()), request.size_bytes),
+        to_peer_address(request.peer), now, reply);
+    if (reply.empty()) continue;
+    burst.outgoing[reply_count++] =
+        net::DatagramSlot{asio::buffer(reply), request.peer, reply.size()};
+  }
+  // Replies go out together. A reply that cannot be sent is lost like any datagram, and the
+  // client will ask again; only a socket that cannot take one at once makes the loop wait.
+  std::size_t sent = 0;
+  while (sent < reply_count) {
+    const auto taken =
+        socket.try_send_many(std::span(burst.outgoing).subspan(sent, reply_count - sent));
+    if (taken && *taken > 0) {
+      sent += *taken;
+      continue;
     }
+    const net::DatagramSlot& next = burst.outgoing[sent];
+    if (!taken && taken.error() == asio::error::would_block) {
+      co_await socket.async_send_to(asio::buffer(next.buffer, next.size_bytes), next.peer,
+                                    use_tuple);
+    }
+    ++sent;
   }
 }
 

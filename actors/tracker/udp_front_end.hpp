@@ -1,9 +1,10 @@
 // UdpFrontEnd: the tracker's UDP side (BEP 15) on net::Host datagram sockets, one or two (IPv4,
 // IPv6). Each socket has one loop: receive a datagram, let UdpRequestHandler decide, send what it
 // returns. After each wait it also serves, up to limits::udp_burst_datagram_count_max, the
-// datagrams that have already arrived, receiving and sending them without suspending where the
-// backend allows it (Datagram::try_receive_from, try_send_to): under load the loop then costs two
-// system calls per request and no trip through the executor. Datagrams larger than
+// datagrams that have already arrived, receiving them together and sending their replies together
+// without suspending where the backend allows it (Datagram::try_receive_many, try_send_many:
+// recvmmsg and sendmmsg on real sockets): under load a burst then costs two system calls and no
+// trip through the executor. Datagrams larger than
 // limits::udp_request_size_max arrive cut to one byte more than that and are dropped as oversized.
 // Part of actors/tracker.
 #pragma once
@@ -31,7 +32,10 @@ class UdpFrontEnd {
   boost::asio::awaitable<void> run();
 
  private:
+  struct Burst;
+
   boost::asio::awaitable<void> serve(net::Datagram& socket);
+  boost::asio::awaitable<void> serve_burst(net::Datagram& socket, Burst& burst);
   // Handles one datagram and sends the reply, if any, without waiting. False when the reply is
   // left in `reply` for the caller to send asynchronously.
   bool answer(net::Datagram& socket, std::span<const std::uint8_t> packet,

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cstring>
 
 namespace swarmlab::tracker {
 namespace {
@@ -112,20 +113,29 @@ void UdpRequestHandler::announce(const udp::AnnounceRequest& request, const Peer
     encode_into(error_response(request.transaction_id, result_.failure), reply);
     return;
   }
-  // Filled in place, so that its peer list keeps its storage from one announce to the next.
-  auto& response = std::get<udp::AnnounceResponse>(announce_response_);
-  response.transaction_id = request.transaction_id;
-  response.interval_seconds = static_cast<std::uint32_t>(
+  // The fixed part through the protocol's encoder (with no peers, its wire form ends where the
+  // peer list starts); then each listed peer's compact form, copied as the table stores it.
+  const auto interval_seconds = static_cast<std::uint32_t>(
       std::chrono::duration_cast<std::chrono::seconds>(core_.config().interval).count());
-  response.leechers = result_.counts.leechers;
-  response.seeders = result_.counts.seeders;
-  response.peers.clear();
-  for (const ListedPeer peer : result_.peers) {
-    assert(peer->address.family == sender.family);
-    response.peers.push_back(peer->address);
+  encode_into(udp::AnnounceResponse{.transaction_id = request.transaction_id,
+                                    .interval_seconds = interval_seconds,
+                                    .leechers = result_.counts.leechers,
+                                    .seeders = result_.counts.seeders,
+                                    .peers = {}},
+              reply);
+  assert(reply.size() == udp::announce_response_header_size_bytes);
+  const std::size_t entry_size =
+      sender.is_ipv4() ? protocol::compact_ipv4_size_bytes : protocol::compact_ipv6_size_bytes;
+  assert(result_.peers.size() <= fits);
+  reply.resize(reply.size() + entry_size * result_.peers.size());
+  std::uint8_t* entry = reply.data() + udp::announce_response_header_size_bytes;
+  for (const ListedPeer& peer : result_.peers) {
+    const auto compact = peer.compact();
+    assert(compact.size() == entry_size);
+    std::memcpy(entry, compact.data(), entry_size);
+    entry += entry_size;
   }
-  assert(response.peers.size() <= fits);
-  encode_into(announce_response_, reply);
+  assert(reply.size() <= limits::udp_reply_size_max);
 }
 
 udp::Response UdpRequestHandler::scrape(const udp::ScrapeRequest& request,

@@ -47,7 +47,6 @@ class UdpRequestHandler {
   ConnectionIds connection_ids_;
   // Reused from one announce to the next, so that answering one allocates nothing.
   AnnounceResult result_;
-  protocol::tracker_udp::Response announce_response_{protocol::tracker_udp::AnnounceResponse{}};
 };
 
 }  // namespace swarmlab::tracker

@@ -63,6 +63,31 @@ TEST(TrackerSwarm, CountsSeedersAndLeechers) {
   EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 2, .leechers = 1, .completed = 1}));
 }
 
+TEST(TrackerSwarm, CountsCoverBothFamilies) {
+  Swarm swarm(1, at(0s));
+  swarm.update(leecher(1), at(0s), true);
+  swarm.update(seeder(2), at(0s), true);
+  PeerAnnounce six_leecher = leecher(3);
+  six_leecher.address = ipv6_peer(3);
+  PeerAnnounce six_seeder = seeder(4);
+  six_seeder.address = ipv6_peer(4);
+  swarm.update(six_leecher, at(5s), true);
+  swarm.update(six_seeder, at(5s), true);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 2, .leechers = 2, .completed = 0}));
+  EXPECT_EQ(swarm.peer_count(), 4u);
+  // An IPv6 leecher that completes, then stops; the IPv4 peers expire.
+  six_leecher.seeder = true;
+  six_leecher.event = AnnounceEvent::completed;
+  swarm.update(six_leecher, at(6s), true);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 3, .leechers = 1, .completed = 1}));
+  six_leecher.event = AnnounceEvent::stopped;
+  swarm.update(six_leecher, at(7s), true);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 2, .leechers = 1, .completed = 1}));
+  EXPECT_EQ(swarm.expire(at(1s)), 2u);
+  EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 1, .leechers = 0, .completed = 1}));
+  EXPECT_EQ(swarm.peer_count(), 1u);
+}
+
 TEST(TrackerSwarm, CompletedCountsEachLeecherOnce) {
   Swarm swarm(1, at(0s));
   swarm.update(leecher(1), at(0s), true);
@@ -84,8 +109,8 @@ TEST(TrackerSwarm, SampleNeverReturnsTheRequester) {
       const auto peers = sample(swarm, count, requester, rng);
       EXPECT_EQ(peers.size(), std::min<std::size_t>(count, 19));
       for (const ListedPeer& peer : peers) {
-        EXPECT_NE(peer->address, requester.address);
-        EXPECT_NE(peer->peer_id, requester.peer_id);
+        EXPECT_NE(peer.address(), requester.address);
+        EXPECT_NE(peer.peer_id(), requester.peer_id);
       }
     }
   }
@@ -99,11 +124,11 @@ TEST(TrackerSwarm, SampleGivesDistinctListedPeers) {
   ASSERT_EQ(peers.size(), 200u);
   std::set<PeerAddress> distinct;
   for (const ListedPeer& peer : peers) {
-    distinct.insert(peer->address);
+    distinct.insert(peer.address());
     // Every listed peer is one that announced, with its own peer id.
-    const auto index = swarm.table(PeerAddress::Family::ipv4).find_by_address(peer->address);
+    const auto index = swarm.table(PeerAddress::Family::ipv4).find_by_address(peer.address());
     ASSERT_TRUE(index);
-    EXPECT_EQ(swarm.table(PeerAddress::Family::ipv4).at(*index).peer_id, peer->peer_id);
+    EXPECT_EQ(swarm.table(PeerAddress::Family::ipv4).at(*index).peer_id, peer.peer_id());
   }
   EXPECT_EQ(distinct.size(), 200u);
 }
@@ -128,7 +153,7 @@ TEST(TrackerSwarm, SampleIsRoughlyUniform) {
   std::map<PeerAddress, int> times;
   for (int round = 0; round < 2000; ++round) {
     for (const ListedPeer& peer : sample(swarm, 10, stranger, rng))
-      ++times[peer->address];
+      ++times[peer.address()];
   }
   ASSERT_EQ(times.size(), 100u);
   for (const auto& [address, count] : times) {
@@ -145,7 +170,7 @@ TEST(TrackerSwarm, StoppedPeerIsRemovedAndNeverReturned) {
   net::Rng rng(6);
   for (int round = 0; round < 20; ++round) {
     for (const ListedPeer& peer : sample(swarm, 9, requester_of(leecher(1)), rng)) {
-      EXPECT_NE(peer->address, ipv4_peer(4));
+      EXPECT_NE(peer.address(), ipv4_peer(4));
     }
   }
 }
@@ -159,7 +184,7 @@ TEST(TrackerSwarm, ExpiredPeersAreSkippedThenSwept) {
   // At 100 s with a 90 s timeout, peers last seen before 10 s are expired.
   const auto peers = sample(swarm, 10, requester_of(leecher(9)), rng, at(10s));
   ASSERT_EQ(peers.size(), 1u);
-  EXPECT_EQ(peers[0]->address, ipv4_peer(3));
+  EXPECT_EQ(peers[0].address(), ipv4_peer(3));
   EXPECT_EQ(swarm.expire(at(10s)), 2u);
   EXPECT_EQ(swarm.counts().leechers, 1u);
   // A peer that announces again is live again.
@@ -176,7 +201,7 @@ TEST(TrackerSwarm, RestartOnTheSameAddressReplacesThePeer) {
   // The restarted client never gets its own address back under its old id.
   net::Rng rng(8);
   for (const ListedPeer& peer : sample(swarm, 10, requester_of(restarted), rng)) {
-    EXPECT_NE(peer->address, ipv4_peer(2));
+    EXPECT_NE(peer.address(), ipv4_peer(2));
   }
 }
 
@@ -231,11 +256,11 @@ TEST(TrackerSwarm, FamiliesFollowThePolicy) {
   const Requester one = requester_of(leecher(1));
   const auto udp = sample(swarm, 10, one, rng, long_ago, FamilyPolicy::same_only);
   ASSERT_EQ(udp.size(), 1u);
-  EXPECT_EQ(udp[0]->address, ipv4_peer(2));
+  EXPECT_EQ(udp[0].address(), ipv4_peer(2));
   const auto http = sample(swarm, 10, one, rng, long_ago, FamilyPolicy::same_then_other);
   ASSERT_EQ(http.size(), 2u);
-  EXPECT_EQ(http[0]->address, ipv4_peer(2));  // own family first
-  EXPECT_EQ(http[1]->address, ipv6_peer(3));
+  EXPECT_EQ(http[0].address(), ipv4_peer(2));  // own family first
+  EXPECT_EQ(http[1].address(), ipv6_peer(3));
 }
 
 TEST(TrackerSwarmRegistry, BoundsSwarmsAndPeers) {

@@ -4,6 +4,9 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <array>
+#include <set>
+
 namespace swarmlab::tracker {
 namespace {
 
@@ -98,6 +101,48 @@ TEST_F(TrackerServerTest, UdpOverBothFamilies) {
       EXPECT_EQ(reply.peers.size(), 1u);
       if (reply.peers.size() == 1) {
         EXPECT_EQ(reply.peers[0].to_string(), ipv6 ? "[::1]:7001" : "127.0.0.2:7001");
+      }
+    }
+  }());
+}
+
+// More datagrams than one burst takes, from two sockets, all waiting before the tracker runs: every
+// request gets its reply, at the socket that sent it.
+TEST_F(TrackerServerTest, UdpBurstRepliesReachTheirSenders) {
+  start_tracker();
+  run_client([&]() -> asio::awaitable<void> {
+    constexpr std::uint32_t per_socket = 50;
+    static_assert(2 * per_socket > limits::udp_burst_datagram_count_max + 1);
+    for (const bool ipv6 : {false, true}) {
+      std::array<net::Datagram, 2> sockets{client_udp(ipv6), client_udp(ipv6)};
+      // One thread runs both hosts, and nothing here suspends: all are sent before any is read.
+      for (std::uint32_t number = 0; number < per_socket; ++number) {
+        for (std::uint32_t which = 0; which < 2; ++which) {
+          const auto packet =
+              udp::encode(udp::Request{udp::ConnectRequest{.transaction_id = 2 * number + which}});
+          EXPECT_TRUE(sockets[which].try_send_to(asio::buffer(packet), udp_endpoint(ipv6)));
+        }
+      }
+      for (std::uint32_t which = 0; which < 2; ++which) {
+        std::set<std::uint32_t> transactions;
+        for (std::uint32_t number = 0; number < per_socket; ++number) {
+          std::array<std::uint8_t, 64> packet{};
+          net::Endpoint from;
+          // A missing reply leaves this waiting until run_client's limit fails the test.
+          const std::size_t size = co_await sockets[which].async_receive_from(
+              asio::buffer(packet), from, asio::use_awaitable);
+          EXPECT_EQ(from, udp_endpoint(ipv6));
+          const auto response =
+              udp::decode_response(std::span(packet.data(), size),
+                                   ipv6 ? PeerAddress::Family::ipv6 : PeerAddress::Family::ipv4);
+          EXPECT_TRUE(response && std::holds_alternative<udp::ConnectResponse>(*response));
+          if (!response || !std::holds_alternative<udp::ConnectResponse>(*response)) continue;
+          const std::uint32_t transaction =
+              std::get<udp::ConnectResponse>(*response).transaction_id;
+          EXPECT_EQ(transaction % 2, which);
+          transactions.insert(transaction);
+        }
+        EXPECT_EQ(transactions.size(), per_socket);
       }
     }
   }());
