@@ -153,7 +153,9 @@ asio::awaitable<CloseReason> Connection::write_loop() {
     // The unchoked peer has all it asked for: refusals so far were not a flood.
     if (upload_queue_.empty() && !am_choking_) requests_refused_ = 0;
     wake_timer_.expires_at(net::time_max);
+    writer_parked_ = true;
     co_await wake_timer_.async_wait(use_tuple);
+    writer_parked_ = false;
   }
 }
 
@@ -166,11 +168,15 @@ asio::awaitable<std::optional<CloseReason>> Connection::write_control() {
   if (closing_) co_return closing_;
   if (error) co_return CloseReason::transport_error;
   assert(size_bytes == sending_.size());
+  note_sent(size_bytes);
+  sending_.clear();
+  co_return std::nullopt;
+}
+
+void Connection::note_sent(std::size_t size_bytes) {
   counters_.protocol_uploaded_bytes += size_bytes;
   torrent_.counters_.protocol_uploaded_bytes += size_bytes;
   last_sent_at_ = host_.now();
-  sending_.clear();
-  co_return std::nullopt;
 }
 
 asio::awaitable<CloseReason> Connection::watchdog_loop() {
@@ -209,7 +215,20 @@ void Connection::queue(const wire::Message& message) {
     return;
   }
   wire::append_frame(control_, message);
-  wake_writer();
+  if (!send_without_writer()) wake_writer();
+}
+
+bool Connection::send_without_writer() {
+  // Only what the parked writer would do on waking: it would find nothing else to do (no block
+  // to serve) and write the queue, which goes on at once when the stream takes it all. Doing it
+  // here saves resuming and parking the writer again for most small messages.
+  if (!writer_parked_ || !upload_queue_.empty()) return false;
+  assert(sending_.empty());
+  const net::Result<std::size_t> taken = stream_.try_write_some(asio::buffer(control_));
+  if (!taken) return false;
+  note_sent(*taken);
+  control_.erase(control_.begin(), control_.begin() + static_cast<std::ptrdiff_t>(*taken));
+  return control_.empty();
 }
 
 void Connection::wake_writer() {

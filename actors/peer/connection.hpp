@@ -120,6 +120,10 @@ class Connection final : public ExtensionPeer {
   void finish_close(CloseReason reason);
   // Queues a small message; closes with send_queue_full when the queue is over its limit.
   void queue(const protocol::wire::Message& message);
+  // Writes the queued messages from here when the writer is parked and the stream takes them at
+  // once; false when the writer has to be woken for what is left.
+  bool send_without_writer();
+  void note_sent(std::size_t size_bytes);
   void wake_writer();
 
   // connection_messages.cpp: the opening messages and every message but pieces and extensions.
@@ -180,6 +184,8 @@ class Connection final : public ExtensionPeer {
   // Set by close() or by the first coroutine to end; every coroutine stops on it.
   std::optional<CloseReason> closing_;
 
+  // The writer waits for work on wake_timer_ (nothing queued, nothing it may serve).
+  bool writer_parked_ = false;
   // Small messages waiting for the writer, and the batch being written.
   std::vector<std::uint8_t> control_;
   std::vector<std::uint8_t> sending_;

@@ -58,15 +58,16 @@ void Torrent::run_choke_round(net::TimePoint now) {
 
 void Torrent::request_early_choke_round() {
   if (!started_ || stopping_) return;
+  const net::TimePoint now = host_.now();
+  const net::TimePoint soonest =
+      last_choke_round_ ? std::max(now, *last_choke_round_ + limits::choke_early_round_gap) : now;
+  // Checked first: it is cheap and usually settles it (interest arrives in bursts).
+  if (soonest >= next_choke_round_) return;
   const std::int32_t slots = config_.choker.upload_slots + config_.choker.optimistic_slots;
   const auto unchoked =
       std::count_if(connections_.begin(), connections_.end(),
                     [](const auto& entry) { return !entry.second->chokes_peer(); });
   if (unchoked >= slots) return;
-  const net::TimePoint now = host_.now();
-  const net::TimePoint soonest =
-      last_choke_round_ ? std::max(now, *last_choke_round_ + limits::choke_early_round_gap) : now;
-  if (soonest >= next_choke_round_) return;
   next_choke_round_ = soonest;
   choke_timer_.cancel();
 }
