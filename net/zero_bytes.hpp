@@ -2,32 +2,17 @@
 // zeros as lengths, and a receiver tells a corrupted phantom block by a non-zero byte.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
 
 namespace swarmlab::net {
 
-// True when every byte is zero (and there is at least one). One pass of 8-byte words, OR-ed a
-// cache line at a time: a 16 KiB block is checked at every delivery, so this is on a hot path.
+// True when every byte is zero (and there is at least one). Each byte equals the next and the
+// first is zero: one vectorised memcmp rather than a byte loop, which matters at 16 KiB a block.
 inline bool all_zero(std::span<const std::uint8_t> bytes) {
-  if (bytes.empty()) return false;
-  constexpr std::size_t word_bytes = sizeof(std::uint64_t);
-  constexpr std::size_t line_bytes = 8 * word_bytes;
-  const std::uint8_t* data = bytes.data();
-  std::size_t position = 0;
-  for (; position + line_bytes <= bytes.size(); position += line_bytes) {
-    std::uint64_t words[8];
-    std::memcpy(words, data + position, line_bytes);
-    const std::uint64_t any = (words[0] | words[1]) | (words[2] | words[3]) |
-                              (words[4] | words[5]) | (words[6] | words[7]);
-    if (any != 0) return false;
-  }
-  for (; position < bytes.size(); ++position) {
-    if (data[position] != 0) return false;
-  }
-  return true;
+  return !bytes.empty() && bytes[0] == 0 &&
+         std::memcmp(bytes.data(), bytes.data() + 1, bytes.size() - 1) == 0;
 }
 
 }  // namespace swarmlab::net

@@ -207,14 +207,22 @@ net::TimePoint Connection::next_deadline(net::TimePoint now) const {
 }
 
 void Connection::queue(const wire::Message& message) {
-  if (closing_) return;
+  if (append(message)) flush();
+}
+
+bool Connection::append(const wire::Message& message) {
+  if (closing_) return false;
   const std::size_t bitfield_bytes = torrent_.geometry_.bitfield_size_bytes();
   if (control_.size() + wire::frame_size_bytes(message) >
       limits::control_queue_bytes_max + bitfield_bytes) {
     close(CloseReason::send_queue_full);
-    return;
+    return false;
   }
   wire::append_frame(control_, message);
+  return true;
+}
+
+void Connection::flush() {
   if (!send_without_writer()) wake_writer();
 }
 

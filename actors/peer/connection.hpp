@@ -120,6 +120,10 @@ class Connection final : public ExtensionPeer {
   void finish_close(CloseReason reason);
   // Queues a small message; closes with send_queue_full when the queue is over its limit.
   void queue(const protocol::wire::Message& message);
+  // queue() in two steps, for a burst of messages that should leave together: append each (false
+  // once closing), then flush once.
+  bool append(const protocol::wire::Message& message);
+  void flush();
   // Writes the queued messages from here when the writer is parked and the stream takes them at
   // once; false when the writer has to be woken for what is left.
   bool send_without_writer();

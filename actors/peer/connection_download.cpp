@@ -43,15 +43,17 @@ void Connection::request_blocks() {
   assert(picked.size() <= room.size());
   for (const BlockRef& block : picked) {
     const record::BlockRef wire_block = to_record_block(torrent_.pieces_, block);
-    queue(wire::Request{.piece_index = wire_block.piece,
-                        .begin = wire_block.offset_bytes,
-                        .length = wire_block.length_bytes});
+    append(wire::Request{.piece_index = wire_block.piece,
+                         .begin = wire_block.offset_bytes,
+                         .length = wire_block.length_bytes});
     outstanding_.push_back({block, now});
     if (auto* observer = torrent_.session_.observer) {
       observer->on_request(now, torrent_.session_.actor_id, address_, record::Side::local,
                            wire_block);
     }
   }
+  // The requests leave together, as one write.
+  if (!picked.empty() && !closing_) flush();
   // Nothing to ask this unchoking peer for now: the torrent retries when blocks come free.
   const bool starved = picked.empty() && !peer_choking_;
   if (starved != starved_) {
