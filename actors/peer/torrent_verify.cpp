@@ -122,17 +122,25 @@ void Torrent::blame(std::span<const PeerKey> peers) {
     return;
   }
   // Each loses points; if that takes some to the ban level, the least trusted one is banned and
-  // explains this failure for the others.
+  // explains this failure for the others. Senders tied for least trusted (a liar and an honest
+  // peer that keep sharing pieces fall together) are not told apart by this failure: none is
+  // banned for it, and the liar is caught later, alone in a failure or as a piece's lone suspect.
   const net::Address* least_trusted = nullptr;
+  bool tied = false;
   for (const net::Address& address : senders) {
     std::int32_t& trust = trust_by_address_[address];
     trust -= limits::trust_points_per_failure;
     if (least_trusted == nullptr || trust < trust_by_address_[*least_trusted]) {
       least_trusted = &address;
+      tied = false;
+    } else if (trust == trust_by_address_[*least_trusted]) {
+      tied = true;
     }
   }
   assert(least_trusted != nullptr);
-  if (trust_by_address_[*least_trusted] <= limits::trust_points_ban_level) ban(*least_trusted);
+  if (!tied && trust_by_address_[*least_trusted] <= limits::trust_points_ban_level) {
+    ban(*least_trusted);
+  }
 }
 
 void Torrent::ban(const net::Address& address) {
