@@ -10,6 +10,7 @@
 #include "tests/support/namespace_pair.hpp"
 #include "tests/support/run_process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/transmission_cli.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -269,11 +270,13 @@ TEST(PeerInterop, SwarmlabDownloadsFromTransmissionInNamespaces) {
                  {"timeout", client_time_limit_seconds, "transmission-cli", "-g",
                   (dir / "transmission-config").string(), "-w", (dir / "seed").string(), "-p",
                   transmission_port, "-v", (dir / "album.torrent").string()});
-  BackgroundProcess seeder(command);
+  test::TransmissionCli seeder(command);
   ASSERT_TRUE(seeder.started());
+  // It seeds once it has verified the data; until then it has nothing to offer.
+  ASSERT_TRUE(seeder.wait_for_output("Seeding", seeder_start_timeout)) << seeder.log();
   // Wait until it accepts connections (bounded); swarmlab also retries on its own.
   const std::string peer = namespaces.address(1) + ":" + transmission_port;
-  for (int attempt = 0; attempt < 100; ++attempt) {
+  for (int attempt = 0; attempt < 100 && seeder.running(); ++attempt) {
     std::vector<std::string> probe = namespaces.exec_in(0);
     probe.insert(
         probe.end(),
@@ -287,7 +290,7 @@ TEST(PeerInterop, SwarmlabDownloadsFromTransmissionInNamespaces) {
   // Bind to the namespace's own address rather than loopback.
   std::replace(download.begin(), download.end(), std::string(loopback), namespaces.address(0));
   const auto result = run_process(download);
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err << seeder.output() << seeder.errors();
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err << seeder.log();
   expect_same_content(dir / "seed", dir / "down");
 }
 

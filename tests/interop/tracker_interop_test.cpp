@@ -7,6 +7,7 @@
 #include "tests/support/namespace_pair.hpp"
 #include "tests/support/run_process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/transmission_cli.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -208,15 +209,15 @@ void transmission_downloads_through(bool over_udp) {
                  {"timeout", client_time_limit_seconds, "transmission-cli", "-g",
                   (work / "transmission-config").string(), "-w", downloads.string(), "-p", "51413",
                   "-M", "-f", (work / "finish.sh").string(), (work / "content.torrent").string()});
-  BackgroundProcess transmission(command);
+  test::TransmissionCli transmission(command);
   ASSERT_TRUE(transmission.started());
   const auto deadline = std::chrono::steady_clock::now() + download_timeout;
   while (!std::filesystem::exists(finished) && std::chrono::steady_clock::now() < deadline &&
-         !transmission.exited()) {
+         transmission.running()) {
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_TRUE(std::filesystem::exists(finished))
-      << transmission.output() << transmission.errors() << seeder.log() << tracker.log();
+      << transmission.log() << seeder.log() << tracker.log();
   EXPECT_TRUE(same_content(work / "seed/content.bin", downloads / "content.bin"));
   transmission.stop();
   tracker.expect_clean_stop();
