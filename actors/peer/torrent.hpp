@@ -39,6 +39,7 @@
 #include "actors/peer/storage/disk_io.hpp"
 #include "actors/peer/token_bucket.hpp"
 #include "actors/peer/torrent_status.hpp"
+#include "actors/peer/trust_ledger.hpp"
 #include "net/host.hpp"
 #include "protocol/peer_address.hpp"
 #include "protocol/wire.hpp"
@@ -227,8 +228,8 @@ class Torrent {
   std::size_t starved_count_ = 0;
   std::int32_t half_open_ = 0;
   PeerBook book_;
-  // Trust points by address (see limits::trust_points_ban_level); absent means zero.
-  std::map<net::Address, std::int32_t> trust_by_address_;
+  // Trust points by address, and whom a failed piece bans.
+  TrustLedger trust_;
   std::set<PieceIndex> unwritten_pieces_;
   BlockWriteQueue write_queue_{limits::write_run_bytes_max};
   // A write_queued_blocks() task runs (at most one at a time).

@@ -98,12 +98,11 @@ const net::Address* Torrent::address_of(PeerKey peer) const {
 }
 
 void Torrent::credit(std::span<const PeerKey> peers) {
+  std::vector<net::Address> senders;
   for (const PeerKey key : peers) {
-    const net::Address* address = address_of(key);
-    if (address == nullptr) continue;
-    std::int32_t& trust = trust_by_address_[*address];
-    trust = std::min(trust + 1, limits::trust_points_max);
+    if (const net::Address* address = address_of(key)) senders.push_back(*address);
   }
+  trust_.credit(senders);
 }
 
 void Torrent::blame(std::span<const PeerKey> peers) {
@@ -116,31 +115,8 @@ void Torrent::blame(std::span<const PeerKey> peers) {
   // A banned sender explains the failure; the others are not held to account for it.
   const bool explained = std::any_of(senders.begin(), senders.end(),
                                      [&](const net::Address& a) { return book_.is_banned(a); });
-  if (explained || senders.empty()) return;
-  if (senders.size() == 1) {
-    ban(senders.front());
-    return;
-  }
-  // Each loses points; if that takes some to the ban level, the least trusted one is banned and
-  // explains this failure for the others. Senders tied for least trusted (a liar and an honest
-  // peer that keep sharing pieces fall together) are not told apart by this failure: none is
-  // banned for it, and the liar is caught later, alone in a failure or as a piece's lone suspect.
-  const net::Address* least_trusted = nullptr;
-  bool tied = false;
-  for (const net::Address& address : senders) {
-    std::int32_t& trust = trust_by_address_[address];
-    trust -= limits::trust_points_per_failure;
-    if (least_trusted == nullptr || trust < trust_by_address_[*least_trusted]) {
-      least_trusted = &address;
-      tied = false;
-    } else if (trust == trust_by_address_[*least_trusted]) {
-      tied = true;
-    }
-  }
-  assert(least_trusted != nullptr);
-  if (!tied && trust_by_address_[*least_trusted] <= limits::trust_points_ban_level) {
-    ban(*least_trusted);
-  }
+  if (explained) return;
+  if (const auto culprit = trust_.blame(senders)) ban(*culprit);
 }
 
 void Torrent::ban(const net::Address& address) {
