@@ -3,13 +3,48 @@
 #include "net/zero_bytes.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace swarmlab::sim {
 
 namespace {
 
 constexpr std::size_t capacity_initial = 4096;
+
+// Copies into the ring bypassing the cache where the target can take it. What a writer hands over
+// is read back only once the bytes have crossed the network, a round trip or more later; by then a
+// world of many streams has long evicted it, so caching the stores only costs a read of each
+// target line first and evicts what other streams are using.
+constexpr std::size_t streaming_copy_bytes_min = 4096;
+
+void copy_into_ring(std::uint8_t* target, const std::uint8_t* source, std::size_t count) {
+#if defined(__SSE2__)
+  if (count >= streaming_copy_bytes_min) {
+    const std::size_t head = (16 - (reinterpret_cast<std::uintptr_t>(target) & 15)) & 15;
+    std::memcpy(target, source, head);
+    target += head;
+    source += head;
+    count -= head;
+    for (; count >= 64; count -= 64, target += 64, source += 64) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(source));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(source + 16));
+      const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(source + 32));
+      const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(source + 48));
+      _mm_stream_si128(reinterpret_cast<__m128i*>(target), a);
+      _mm_stream_si128(reinterpret_cast<__m128i*>(target + 16), b);
+      _mm_stream_si128(reinterpret_cast<__m128i*>(target + 32), c);
+      _mm_stream_si128(reinterpret_cast<__m128i*>(target + 48), d);
+    }
+    _mm_sfence();
+  }
+#endif
+  std::memcpy(target, source, count);
+}
 
 }  // namespace
 
@@ -103,7 +138,7 @@ void ByteRing::Literal::push(const std::uint8_t* bytes, std::size_t count) {
   while (count > 0) {
     const std::size_t at = end_ & (capacity_ - 1);
     const std::size_t piece = std::min(count, capacity_ - at);
-    std::memcpy(storage_.get() + at, bytes, piece);
+    copy_into_ring(storage_.get() + at, bytes, piece);
     bytes += piece;
     end_ += piece;
     count -= piece;
