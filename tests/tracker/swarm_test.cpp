@@ -31,6 +31,12 @@ PeerAnnounce seeder(std::uint32_t number, AnnounceEvent event = AnnounceEvent::s
   return announce;
 }
 
+// The announce of `number` as it comes from the peer's IPv6 address.
+PeerAnnounce over_ipv6(PeerAnnounce announce, std::uint32_t number) {
+  announce.address = ipv6_peer(number);
+  return announce;
+}
+
 Requester requester_of(const PeerAnnounce& announce) {
   return Requester{announce.address, announce.peer_id};
 }
@@ -67,12 +73,9 @@ TEST(TrackerSwarm, CountsCoverBothFamilies) {
   Swarm swarm(1, at(0s));
   swarm.update(leecher(1), at(0s), true);
   swarm.update(seeder(2), at(0s), true);
-  PeerAnnounce six_leecher = leecher(3);
-  six_leecher.address = ipv6_peer(3);
-  PeerAnnounce six_seeder = seeder(4);
-  six_seeder.address = ipv6_peer(4);
+  PeerAnnounce six_leecher = over_ipv6(leecher(3), 3);
   swarm.update(six_leecher, at(5s), true);
-  swarm.update(six_seeder, at(5s), true);
+  swarm.update(over_ipv6(seeder(4), 4), at(5s), true);
   EXPECT_EQ(swarm.counts(), (SwarmCounts{.seeders = 2, .leechers = 2, .completed = 0}));
   EXPECT_EQ(swarm.peer_count(), 4u);
   // An IPv6 leecher that completes, then stops; the IPv4 peers expire.
@@ -243,13 +246,9 @@ TEST(TrackerSwarm, FamiliesFollowThePolicy) {
   Swarm swarm(1, at(0s));
   swarm.update(leecher(1), at(0s), true);
   swarm.update(leecher(2), at(0s), true);
-  PeerAnnounce six = leecher(3);
-  six.address = ipv6_peer(3);
-  swarm.update(six, at(0s), true);
+  swarm.update(over_ipv6(leecher(3), 3), at(0s), true);
   // The same client over IPv6 is a second entry, but never listed back to itself.
-  PeerAnnounce dual = leecher(1);
-  dual.address = ipv6_peer(1);
-  swarm.update(dual, at(0s), true);
+  swarm.update(over_ipv6(leecher(1), 1), at(0s), true);
   EXPECT_EQ(swarm.peer_count(), 4u);
 
   net::Rng rng(9);
