@@ -13,6 +13,7 @@
 #include "actors/peer/peer.hpp"
 #include "actors/peer/storage/inline_disk_io.hpp"
 #include "actors/peer/storage/phantom_storage.hpp"
+#include "sim/huge_page_heap.hpp"
 #include "sim/world.hpp"
 
 #include <fmt/core.h>
@@ -121,6 +122,7 @@ std::size_t completed(const Crowd& crowd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  sim::reexec_with_huge_page_heap(argv);
   const std::size_t leechers = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000;
   const std::uint64_t size_mib = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100;
   const std::uint32_t piece_kib =

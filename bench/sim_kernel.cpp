@@ -12,12 +12,13 @@
 //
 // The last line is `ops_per_wall_s=<x> sim_s_per_wall_s=<y> peak_rss_mb=<z>` (tcp adds
 // `payload_bytes_per_wall_s=<b>`). Figures are printed, never asserted.
+#include "sim/huge_page_heap.hpp"
 #include "sim/world.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <fmt/core.h>
 #include <sys/resource.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -72,7 +73,8 @@ void setup_timers(sim::World& world, std::size_t count, net::TimePoint end, Tall
   for (std::size_t i = 0; i < count; ++i) {
     sim::Host& host = world.add_host();
     // Phases spread over one period, so the hosts do not all fire at the same instant.
-    const net::Duration phase = 10ms * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(count);
+    const net::Duration phase =
+        10ms * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(count);
     host.spawn(ticker(host, phase, end, tally));
   }
 }
@@ -98,8 +100,10 @@ void setup_timers_callback(sim::World& world, std::size_t count, net::TimePoint 
                            std::vector<std::unique_ptr<CallbackTicker>>& tickers) {
   for (std::size_t i = 0; i < count; ++i) {
     sim::Host& host = world.add_host();
-    const net::Duration phase = 10ms * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(count);
-    auto ticker_state = std::make_unique<CallbackTicker>(CallbackTicker{host.make_timer(), end, &tally});
+    const net::Duration phase =
+        10ms * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(count);
+    auto ticker_state =
+        std::make_unique<CallbackTicker>(CallbackTicker{host.make_timer(), end, &tally});
     ticker_state->timer.expires_at(host.now() + phase);
     ticker_state->arm();
     tickers.push_back(std::move(ticker_state));
@@ -209,8 +213,8 @@ asio::awaitable<void> tcp_sender(net::Host& host, net::Endpoint target) {
   for (;;) {
     std::size_t offset = 0;
     while (offset < chunk.size()) {
-      offset += co_await stream.async_write_some(asio::buffer(chunk.data() + offset, chunk.size() - offset),
-                                                 asio::use_awaitable);
+      offset += co_await stream.async_write_some(
+          asio::buffer(chunk.data() + offset, chunk.size() - offset), asio::use_awaitable);
     }
   }
 }
@@ -259,6 +263,7 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  sim::reexec_with_huge_page_heap(argv);
   if (argc != 4) return usage();
   const std::string_view workload = argv[1];
   const auto count = static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10));
@@ -313,10 +318,11 @@ int main(int argc, char** argv) {
   const double ops_per_wall_s = static_cast<double>(tally.operations) / run_wall_s;
   const double sim_s_per_wall_s = static_cast<double>(seconds) / run_wall_s;
   if (workload == "tcp") {
-    fmt::print("ops_per_wall_s={:.0f} sim_s_per_wall_s={:.3f} peak_rss_mb={:.1f} "
-               "payload_bytes_per_wall_s={:.0f}\n",
-               ops_per_wall_s, sim_s_per_wall_s, peak_rss_mb(),
-               static_cast<double>(tally.payload_bytes) / run_wall_s);
+    fmt::print(
+        "ops_per_wall_s={:.0f} sim_s_per_wall_s={:.3f} peak_rss_mb={:.1f} "
+        "payload_bytes_per_wall_s={:.0f}\n",
+        ops_per_wall_s, sim_s_per_wall_s, peak_rss_mb(),
+        static_cast<double>(tally.payload_bytes) / run_wall_s);
   } else {
     fmt::print("ops_per_wall_s={:.0f} sim_s_per_wall_s={:.3f} peak_rss_mb={:.1f}\n", ops_per_wall_s,
                sim_s_per_wall_s, peak_rss_mb());

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "sim/event_slot.hpp"
+#include "sim/prefetch.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -77,7 +78,7 @@ class EventLane {
   }
   // Asks the processor to load the event `distance` places behind the front.
   void prefetch(std::uint64_t distance) const {
-    if (head_ + distance < tail_) __builtin_prefetch(slot(head_ + distance).entry.event);
+    if (head_ + distance < tail_) sim::prefetch(slot(head_ + distance).entry.event);
   }
   template <class Visit>
   void for_each(Visit visit) const {

@@ -162,9 +162,12 @@ Event& EventQueue::pop() {
 }
 
 void EventQueue::prefetch_next() const {
-  if (!heap_.empty()) __builtin_prefetch(heap_.top_entry().event);
-  for (std::size_t lane = 0; lane < lanes_used_; ++lane)
-    lanes_[lane].prefetch(0);
+  if (!heap_.empty()) prefetch(heap_.top_entry().event);
+  for (std::size_t lane = 0; lane < lanes_used_; ++lane) {
+    if (lanes_[lane].empty()) continue;
+    lanes_[lane].prefetch(1);
+    lanes_[lane].front_entry().event->prefetch_targets();
+  }
 }
 
 void EventQueue::clear() {

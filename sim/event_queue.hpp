@@ -44,6 +44,9 @@ class Event {
 
   // Runs the happening. The event has left the queue; it may schedule itself again.
   virtual void fire() = 0;
+  // The event fires soon (it is next in its lane): ask the processor to start loading what fire()
+  // will touch beyond the event itself, which is already loaded.
+  virtual void prefetch_targets() const {}
 
   // Teardown: the queue is going away before this event (whose owner outlives the world).
   void forget_queue();
@@ -56,13 +59,16 @@ class Event {
   bool scheduled_ = false;
 };
 
-// An event that calls a member function of its owner.
-template <class Owner, void (Owner::*Fire)()>
+// An event that calls a member function of its owner, and optionally another to prefetch.
+template <class Owner, void (Owner::*Fire)(), void (Owner::*Prefetch)() const = nullptr>
 class MemberEvent final : public Event {
  public:
   explicit MemberEvent(Owner& owner) : owner_(&owner) {}
   ~MemberEvent() override = default;
   void fire() override { (owner_->*Fire)(); }
+  void prefetch_targets() const override {
+    if constexpr (Prefetch != nullptr) (owner_->*Prefetch)();
+  }
 
  private:
   Owner* owner_;
@@ -93,8 +99,10 @@ class EventQueue {
   }
   // Removes the earliest event and returns it; the caller fires it.
   Event& pop();
-  // Asks the processor to start loading the owners of the next events while the current one
-  // fires: with tens of thousands of hosts, the owners are rarely in cache.
+  // Asks the processor to start loading what the next events touch while the current one fires:
+  // with tens of thousands of hosts, little of it is in cache. A lane's events are loaded two
+  // places ahead, and what the one after the current touches is prefetched from there (by then
+  // the event itself has arrived); the heap's top is loaded one place ahead.
   void prefetch_next() const;
   // Unschedules everything (teardown).
   void clear();

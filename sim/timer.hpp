@@ -33,10 +33,11 @@ class SimTimer final : public net::TimerBackend, public ListHook<HostTimersTag> 
 
  private:
   void expire();
+  void prefetch_expiry() const { pending_.prefetch(); }
   void complete_now(net::error_code error);
 
   // What the hot path needs sits together, and avoids touching the Host object.
-  MemberEvent<SimTimer, &SimTimer::expire> expiry_event_{*this};
+  MemberEvent<SimTimer, &SimTimer::expire, &SimTimer::prefetch_expiry> expiry_event_{*this};
   Pending<void(net::error_code)> pending_;
   World* world_;
   HostId host_id_;

@@ -1,0 +1,62 @@
+#include "sim/huge_page_heap.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <unistd.h>
+
+namespace swarmlab::sim {
+
+namespace {
+
+constexpr std::string_view tunable_name = "glibc.malloc.hugetlb";
+
+// The kernel's mode reads like "always [madvise] never"; malloc's request needs one of the first
+// two.
+bool kernel_allows_huge_pages() {
+  std::ifstream file("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string modes;
+  if (!std::getline(file, modes)) return false;
+  return modes.find("[never]") == std::string::npos;
+}
+
+bool under_valgrind() {
+  const char* preload = std::getenv("LD_PRELOAD");
+  return preload != nullptr &&
+         std::string_view(preload).find("vgpreload") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<std::string> tunables_with_huge_pages(const char* current) {
+  const std::string_view existing = current != nullptr ? current : "";
+  if (existing.find(tunable_name) != std::string_view::npos) return std::nullopt;
+  std::string tunables(existing);
+  if (!tunables.empty()) tunables += ':';
+  tunables += tunable_name;
+  tunables += "=1";
+  return tunables;
+}
+
+void reexec_with_huge_page_heap(char** argv) {
+  const char* found = std::getenv("GLIBC_TUNABLES");
+  const std::optional<std::string> current =
+      found != nullptr ? std::optional<std::string>(found) : std::nullopt;
+  const std::optional<std::string> tunables = tunables_with_huge_pages(found);
+  if (!tunables) return;
+  if (under_valgrind() || !kernel_allows_huge_pages()) return;
+  if (::setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  // Still here: the image could not be run again (it was replaced, or /proc is missing). Carry on
+  // with the ordinary heap, and leave the environment as it was for child processes.
+  if (current) {
+    ::setenv("GLIBC_TUNABLES", current->c_str(), 1);
+  } else {
+    ::unsetenv("GLIBC_TUNABLES");
+  }
+}
+
+}  // namespace swarmlab::sim
