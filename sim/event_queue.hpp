@@ -23,6 +23,7 @@
 #include <array>
 #include <cassert>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace swarmlab::sim {
@@ -60,14 +61,15 @@ class Event {
 };
 
 // An event that calls a member function of its owner, and optionally another to prefetch.
-template <class Owner, void (Owner::*Fire)(), void (Owner::*Prefetch)() const = nullptr>
+// `Prefetch` is nullptr or a const member function.
+template <class Owner, void (Owner::*Fire)(), auto Prefetch = nullptr>
 class MemberEvent final : public Event {
  public:
   explicit MemberEvent(Owner& owner) : owner_(&owner) {}
   ~MemberEvent() override = default;
   void fire() override { (owner_->*Fire)(); }
   void prefetch_targets() const override {
-    if constexpr (Prefetch != nullptr) (owner_->*Prefetch)();
+    if constexpr (!std::is_null_pointer_v<decltype(Prefetch)>) (owner_->*Prefetch)();
   }
 
  private:
