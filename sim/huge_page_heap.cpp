@@ -14,15 +14,6 @@ namespace {
 
 constexpr std::string_view tunable_name = "glibc.malloc.hugetlb";
 
-// The kernel's mode reads like "always [madvise] never"; malloc's request needs one of the first
-// two.
-bool kernel_allows_huge_pages() {
-  std::ifstream file("/sys/kernel/mm/transparent_hugepage/enabled");
-  std::string modes;
-  if (!std::getline(file, modes)) return false;
-  return modes.find("[never]") == std::string::npos;
-}
-
 bool under_valgrind() {
   const char* preload = std::getenv("LD_PRELOAD");
   return preload != nullptr &&
@@ -30,6 +21,14 @@ bool under_valgrind() {
 }
 
 }  // namespace
+
+// The mode reads like "always [madvise] never", the chosen one in brackets.
+bool kernel_allows_huge_pages() {
+  std::ifstream file("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string modes;
+  if (!std::getline(file, modes)) return false;
+  return modes.find("[never]") == std::string::npos;
+}
 
 std::optional<std::string> tunables_with_huge_pages(const char* current) {
   const std::string_view existing = current != nullptr ? current : "";

@@ -25,4 +25,7 @@ void reexec_with_huge_page_heap(char** argv);
 // `current` (null when the variable is unset); nothing when `current` already sets it either way.
 std::optional<std::string> tunables_with_huge_pages(const char* current);
 
+// Whether the kernel's transparent huge pages are on ("always" or "madvise").
+bool kernel_allows_huge_pages();
+
 }  // namespace swarmlab::sim
