@@ -16,7 +16,7 @@ Host::Host(World& world, HostId id, HostConfig config, std::vector<net::Address>
     : world_(&world),
       id_(id),
       config_(std::move(config)),
-      addresses_(std::move(addresses)),
+      addresses_(addresses.begin(), addresses.end()),
       rng_(world.seed(), index_of(id)),
       uplink_(world.scheduler(), config_.link.upload_bytes_per_second,
               {world.config().chunk_bytes, world.config().link_turn}),

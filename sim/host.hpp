@@ -13,8 +13,10 @@
 #include "sim/intrusive_list.hpp"
 #include "sim/link.hpp"
 
+#include <boost/container/flat_map.hpp>
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -89,7 +91,9 @@ class Host final : public net::Host {
   World* world_;
   HostId id_;
   HostConfig config_;
-  std::vector<net::Address> addresses_;
+  // Inline: the address and the port tables are consulted for every datagram, and with thousands
+  // of hosts each separate allocation would be one more cache miss.
+  boost::container::small_vector<net::Address, 2> addresses_;
   net::Rng rng_;
   bool up_ = true;
   std::uint32_t incarnation_ = 0;
@@ -97,8 +101,12 @@ class Host final : public net::Host {
   Link downlink_;
   PacketQueue datagram_uplink_;
   PacketQueue datagram_downlink_;
-  std::map<std::uint16_t, SimListener*> listeners_;
-  std::map<std::uint16_t, SimDatagram*> datagrams_;
+  template <class Value>
+  using PortTable = boost::container::flat_map<
+      std::uint16_t, Value*, std::less<>,
+      boost::container::small_vector<std::pair<std::uint16_t, Value*>, 2>>;
+  PortTable<SimListener> listeners_;
+  PortTable<SimDatagram> datagrams_;
   IntrusiveList<SimTimer, HostTimersTag> timers_;
   IntrusiveList<ConnectionSide, HostConnectionsTag> connections_;
   std::uint16_t ephemeral_port_next_;
