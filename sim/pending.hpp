@@ -15,6 +15,7 @@
 #include <boost/asio/cancellation_type.hpp>
 
 #include <cassert>
+#include <cstddef>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -45,7 +46,7 @@ class Pending {
     signal_ = nullptr;
     if (slot.is_connected()) {
       filter_ = &slot.template emplace<Filter<OnCancel>>(std::move(on_cancel));
-      signal_ = first_word(slot);
+      signal_ = word<0>(slot);
     }
     handler_.emplace(std::move(handler));
   }
@@ -56,7 +57,7 @@ class Pending {
   void prefetch() const {
     if (!handler_) return;
     // any_completion_handler holds {function table, state}.
-    sim::prefetch(second_word(*handler_));
+    sim::prefetch(word<1>(*handler_));
     sim::prefetch(signal_);
     sim::prefetch(filter_);
   }
@@ -95,20 +96,14 @@ class Pending {
   // Asio keeps the addresses prefetch() wants private: they are read as raw pointer-sized words
   // of Boost 1.81's objects (a cancellation_slot is {signal}). Under another layout the
   // prefetches load useless lines, which costs a little time and nothing else.
-  template <class Object>
-  static const void* first_word(const Object& object) {
-    static_assert(sizeof(Object) >= sizeof(void*));
-    const void* word = nullptr;
-    std::memcpy(&word, static_cast<const void*>(&object), sizeof(word));
-    return word;
-  }
-  template <class Object>
-  static const void* second_word(const Object& object) {
-    static_assert(sizeof(Object) >= 2 * sizeof(void*));
-    const void* word = nullptr;
-    std::memcpy(&word, static_cast<const char*>(static_cast<const void*>(&object)) + sizeof(word),
-                sizeof(word));
-    return word;
+  template <std::size_t Index, class Object>
+  static const void* word(const Object& object) {
+    static_assert(sizeof(Object) >= (Index + 1) * sizeof(void*));
+    const void* value = nullptr;
+    std::memcpy(&value,
+                static_cast<const char*>(static_cast<const void*>(&object)) + Index * sizeof(value),
+                sizeof(value));
+    return value;
   }
 
   std::optional<Handler> handler_;
