@@ -1,6 +1,7 @@
 #include "sim/huge_page_heap.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -18,6 +19,14 @@ bool under_valgrind() {
   const char* preload = std::getenv("LD_PRELOAD");
   return preload != nullptr &&
          std::string_view(preload).find("vgpreload") != std::string_view::npos;
+}
+
+// Started as `ld.so PROGRAM ...`, /proc/self/exe is the dynamic loader, which would take argv[1]
+// for the program to load. An unreadable link means there is nothing to run again either.
+bool started_by_dynamic_loader() {
+  std::error_code error;
+  const std::filesystem::path image = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error || image.filename().string().starts_with("ld-");
 }
 
 }  // namespace
@@ -46,7 +55,7 @@ void reexec_with_huge_page_heap(char** argv) {
       found != nullptr ? std::optional<std::string>(found) : std::nullopt;
   const std::optional<std::string> tunables = tunables_with_huge_pages(found);
   if (!tunables) return;
-  if (under_valgrind() || !kernel_allows_huge_pages()) return;
+  if (under_valgrind() || started_by_dynamic_loader() || !kernel_allows_huge_pages()) return;
   if (::setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) return;
   ::execv("/proc/self/exe", argv);
   // Still here: the image could not be run again (it was replaced, or /proc is missing). Carry on

@@ -9,9 +9,9 @@
 // changes speed only: no simulated outcome depends on an address.
 //
 // It does nothing when GLIBC_TUNABLES already names the tunable (so glibc.malloc.hugetlb=0 turns
-// it off), when the kernel has transparent huge pages disabled, or under Valgrind (which would
-// lose sight of the new image). Under a sanitizer the tunable is harmless and without effect (the
-// sanitizer's allocator is not glibc's).
+// it off), when the kernel has transparent huge pages disabled, under Valgrind (which would lose
+// sight of the new image), and when the program was started through the dynamic loader. Under a
+// sanitizer the tunable is harmless and without effect (the sanitizer's allocator is not glibc's).
 #pragma once
 
 #include <optional>
