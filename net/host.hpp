@@ -142,6 +142,9 @@ class StreamBackend {
   // would complete with. Never while a write_some is outstanding. A backend that offers no such
   // shortcut keeps the default, which always fails so, and the caller writes asynchronously.
   virtual Result<std::size_t> try_write_some(ConstBuffers buffers);
+  // How many bytes try_write_some would take now, all of them; 0 when the backend cannot tell (the
+  // default, and a real socket, whose buffer the kernel keeps) or would take none.
+  virtual std::size_t write_room() const { return 0; }
   // Closes both directions; pending operations complete with operation_aborted.
   virtual void close() = 0;
   virtual bool is_open() const = 0;
@@ -192,6 +195,8 @@ class Stream {
     assert(backend_);
     return backend_->try_write_some(ConstBuffers::from(buffers));
   }
+
+  std::size_t write_room() const { return backend_ ? backend_->write_room() : 0; }
 
   bool is_open() const { return backend_ && backend_->is_open(); }
   void close() {

@@ -211,6 +211,12 @@ net::Result<std::size_t> Connection::try_write(std::uint8_t index,
   return count;
 }
 
+std::size_t Connection::write_room(std::uint8_t index) const {
+  const ConnectionSide& side = sides_[index];
+  if (side.closed || side.failure || side.write.active()) return 0;
+  return static_cast<std::size_t>(pipes_[index].send_buffer_room());
+}
+
 std::size_t Connection::accept_write(std::uint8_t index, const net::ConstBuffers& buffers) {
   const std::size_t count = pipes_[index].accept(buffers);
   if (count > 0) {

@@ -89,6 +89,8 @@ class Connection : public ListHook<AcceptQueueTag> {
   void write(std::uint8_t index, const net::ConstBuffers& buffers, net::IoHandler handler);
   // What write() would accept at once, without a handler (would_block when the buffer is full).
   net::Result<std::size_t> try_write(std::uint8_t index, const net::ConstBuffers& buffers);
+  // What try_write would take now in full (the send buffer's room); 0 once closed or failed.
+  std::size_t write_room(std::uint8_t index) const;
   void close(std::uint8_t index);
 
   // ---- From the pipes

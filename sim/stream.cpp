@@ -50,6 +50,10 @@ net::Result<std::size_t> SimStream::try_write_some(net::ConstBuffers buffers) {
   return connection_->try_write(side_, buffers);
 }
 
+std::size_t SimStream::write_room() const {
+  return connection_ == nullptr ? 0 : connection_->write_room(side_);
+}
+
 void SimStream::close() {
   if (connection_ == nullptr) return;
   Connection* connection = connection_;

@@ -26,6 +26,7 @@ class SimStream final : public net::StreamBackend {
   void read_some(net::MutableBuffers buffers, net::IoHandler handler) override;
   void write_some(net::ConstBuffers buffers, net::IoHandler handler) override;
   net::Result<std::size_t> try_write_some(net::ConstBuffers buffers) override;
+  std::size_t write_room() const override;
   void close() override;
   bool is_open() const override { return connection_ != nullptr; }
   net::Endpoint local_endpoint() const override { return local_; }

@@ -156,6 +156,15 @@ class Connection final : public ExtensionPeer {
   std::optional<CloseReason> on_request(const protocol::wire::Request& request);
   std::optional<CloseReason> on_cancel(const protocol::wire::Cancel& cancel);
   boost::asio::awaitable<std::optional<CloseReason>> serve_request();
+  // Serves the one queued request from here when the parked writer would do nothing else, the
+  // disk answers at once, no upload limit applies and the stream takes the whole block; false
+  // when the writer has to be woken for it.
+  bool serve_without_writer();
+  // The bytes to send for `request`, from what the disk read (empty in phantom mode).
+  std::span<const std::uint8_t> block_payload(const record::BlockRef& request,
+                                              std::span<std::uint8_t> data) const;
+  void note_block_sent(const record::BlockRef& request, std::size_t header_bytes,
+                       std::size_t payload_bytes);
   bool may_upload(std::uint32_t piece_index) const;
   void reject(const record::BlockRef& request);
 

@@ -30,6 +30,22 @@ constexpr std::array<std::uint8_t, block_bytes> corrupt_block = [] {
   return bytes;
 }();
 
+// A block's frame: its encoded header and its payload, as the two buffers of one write.
+struct BlockFrame {
+  wire::FrameHeader header;
+  std::span<const std::uint8_t> payload;
+
+  BlockFrame(const record::BlockRef& request, std::span<const std::uint8_t> bytes)
+      : header(wire::encode_header(wire::Piece{
+            .piece_index = request.piece, .begin = request.offset_bytes, .block = bytes})),
+        payload(bytes) {}
+  std::size_t size_bytes() const { return header.size_bytes + payload.size(); }
+  std::array<asio::const_buffer, 2> buffers() const {
+    return {asio::buffer(header.view().data(), header.view().size()),
+            asio::buffer(payload.data(), payload.size())};
+  }
+};
+
 bool same_request(const record::BlockRef& left, const record::BlockRef& right) {
   return left.piece == right.piece && left.offset_bytes == right.offset_bytes &&
          left.length_bytes == right.length_bytes;
@@ -81,7 +97,7 @@ std::optional<CloseReason> Connection::on_request(const wire::Request& request) 
     return std::nullopt;
   }
   upload_queue_.push_back(block);
-  wake_writer();
+  if (!serve_without_writer()) wake_writer();
   return std::nullopt;
 }
 
@@ -115,38 +131,71 @@ asio::awaitable<std::optional<CloseReason>> Connection::serve_request() {
     co_await host_.sleep(wait);
     if (closing_) co_return closing_;
   }
-  std::span<const std::uint8_t> payload;
-  if (torrent_.disk_->holds_payload()) {
-    assert(data->size() == request.length_bytes);
-    if (torrent_.config_.send_corrupt_blocks) data->front() ^= 0xff;
-    payload = *data;
-  } else {
-    payload = std::span<const std::uint8_t>(torrent_.config_.send_corrupt_blocks ? corrupt_block
-                                                                                 : zero_block)
-                  .first(request.length_bytes);
-  }
-  const wire::Piece message{
-      .piece_index = request.piece, .begin = request.offset_bytes, .block = payload};
-  const wire::FrameHeader header = wire::encode_header(message);
-  const std::array<asio::const_buffer, 2> buffers = {
-      asio::buffer(header.view().data(), header.view().size()),
-      asio::buffer(payload.data(), payload.size())};
+  const BlockFrame frame(request, block_payload(request, *data));
+  const std::array<asio::const_buffer, 2> buffers = frame.buffers();
   auto [error, size_bytes] = co_await net::write_all(stream_, buffers);
   if (closing_) co_return closing_;
   if (error) co_return CloseReason::transport_error;
-  assert(size_bytes == header.size_bytes + payload.size());
+  assert(size_bytes == frame.size_bytes());
+  note_block_sent(request, frame.header.size_bytes, frame.payload.size());
+  co_return std::nullopt;
+}
+
+bool Connection::serve_without_writer() {
+  // Only what the parked writer would do on waking: serve this one request, with a read that
+  // completes inline, no wait for the upload limit, and a write the stream takes whole. Doing it
+  // here saves resuming and parking the writer for every block an uploader serves.
+  if (!writer_parked_ || !control_.empty() || upload_queue_.size() != 1) return false;
+  if (!torrent_.upload_bucket_.is_unlimited()) return false;
+  const record::BlockRef request = upload_queue_.front();
+  const std::span<const std::uint8_t> sized = std::span(zero_block).first(request.length_bytes);
+  if (stream_.write_room() < BlockFrame(request, sized).size_bytes()) return false;
+  auto data = torrent_.disk_->read_now(request);
+  if (!data) return false;
+  upload_queue_.pop_front();
+  if (!*data) {
+    close(CloseReason::disk_error);
+    return true;
+  }
+  const BlockFrame frame(request, block_payload(request, **data));
+  const net::Result<std::size_t> taken = stream_.try_write_some(frame.buffers());
+  // The room was there, so the stream takes the whole frame.
+  assert(taken && *taken == frame.size_bytes());
+  if (!taken || *taken != frame.size_bytes()) {
+    close(CloseReason::transport_error);
+    return true;
+  }
+  note_block_sent(request, frame.header.size_bytes, frame.payload.size());
+  // As the writer does before it parks: the unchoked peer has all it asked for.
+  if (!am_choking_) requests_refused_ = 0;
+  return true;
+}
+
+std::span<const std::uint8_t> Connection::block_payload(const record::BlockRef& request,
+                                                        std::span<std::uint8_t> data) const {
+  if (torrent_.disk_->holds_payload()) {
+    assert(data.size() == request.length_bytes);
+    if (torrent_.config_.send_corrupt_blocks) data.front() ^= 0xff;
+    return data;
+  }
+  return std::span<const std::uint8_t>(torrent_.config_.send_corrupt_blocks ? corrupt_block
+                                                                            : zero_block)
+      .first(request.length_bytes);
+}
+
+void Connection::note_block_sent(const record::BlockRef& request, std::size_t header_bytes,
+                                 std::size_t payload_bytes) {
   const net::TimePoint now = host_.now();
   last_sent_at_ = now;
-  counters_.protocol_uploaded_bytes += header.size_bytes;
-  counters_.payload_uploaded_bytes += payload.size();
-  torrent_.counters_.protocol_uploaded_bytes += header.size_bytes;
-  torrent_.count_payload_sent(static_cast<std::int64_t>(payload.size()));
-  upload_rate_.add(now, static_cast<std::int64_t>(payload.size()));
-  uploaded_since_unchoke_ += SizeBytes(static_cast<SizeBytes::rep>(payload.size()));
+  counters_.protocol_uploaded_bytes += header_bytes;
+  counters_.payload_uploaded_bytes += payload_bytes;
+  torrent_.counters_.protocol_uploaded_bytes += header_bytes;
+  torrent_.count_payload_sent(static_cast<std::int64_t>(payload_bytes));
+  upload_rate_.add(now, static_cast<std::int64_t>(payload_bytes));
+  uploaded_since_unchoke_ += SizeBytes(static_cast<SizeBytes::rep>(payload_bytes));
   if (auto* observer = torrent_.session_.observer) {
     observer->on_block(now, torrent_.session_.actor_id, address_, record::Side::local, request);
   }
-  co_return std::nullopt;
 }
 
 }  // namespace swarmlab::peer

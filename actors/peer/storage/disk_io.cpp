@@ -24,6 +24,12 @@ class TypedJob final : public DiskJob {
   std::optional<Result<T>> result_;
 };
 
+Result<Buffer> read_block(Storage& storage, BlockRef block) {
+  Buffer data(storage.holds_payload() ? block.length_bytes : 0);
+  if (auto result = storage.read(block, data); !result) return result.error();
+  return data;
+}
+
 }  // namespace
 
 DiskIo::DiskIo(std::unique_ptr<Storage> storage) : storage_(std::move(storage)) {
@@ -51,11 +57,13 @@ asio::awaitable<Result<void>> DiskIo::write(BlockRef block, Buffer data, Taint t
 
 asio::awaitable<Result<Buffer>> DiskIo::read(BlockRef block) {
   assert(layout().contains(block));
-  return run<Buffer>(block.piece, [block](Storage& storage) -> Result<Buffer> {
-    Buffer data(storage.holds_payload() ? block.length_bytes : 0);
-    if (auto result = storage.read(block, data); !result) return result.error();
-    return data;
-  });
+  return run<Buffer>(block.piece, [block](Storage& storage) { return read_block(storage, block); });
+}
+
+std::optional<Result<Buffer>> DiskIo::read_now(BlockRef block) {
+  assert(layout().contains(block));
+  if (!completes_inline()) return std::nullopt;
+  return read_block(*storage_, block);
 }
 
 asio::awaitable<Result<Sha1Digest>> DiskIo::hash_piece(PieceIndex piece) {

@@ -73,6 +73,9 @@ class DiskIo {
   asio::awaitable<Result<void>> write(BlockRef block, Buffer data, Taint taint = Taint::clean);
   // The block's bytes (empty in phantom mode).
   asio::awaitable<Result<Buffer>> read(BlockRef block);
+  // The same read done now, without a coroutine, when operations complete inline; nothing
+  // otherwise (the caller then co_awaits read()).
+  std::optional<Result<Buffer>> read_now(BlockRef block);
   asio::awaitable<Result<Sha1Digest>> hash_piece(PieceIndex piece);
   // Whether the stored piece matches its expected hash: the only way a piece becomes ours.
   asio::awaitable<Result<bool>> verify_piece(PieceIndex piece);
