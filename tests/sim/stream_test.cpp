@@ -49,6 +49,46 @@ TEST(Stream, ReadsReturnWhatIsThereUpToTheBuffer) {
   EXPECT_EQ(sizes, (std::vector<std::size_t>{4, 4, 2}));
 }
 
+TEST(Stream, WriteRoomIsWhatTryWriteTakesWhole) {
+  World world;
+  // A slow uplink, so that written bytes stay in the send buffer.
+  Host& client = world.add_host(host_with(1000, 0, 1ms));
+  Host& server = world.add_host(host_with(0, 0, 1ms));
+  const std::size_t buffer_bytes = world.config().stream.send_buffer_bytes;
+  struct Step {
+    std::size_t room;
+    std::size_t taken;
+  };
+  std::vector<Step> steps;
+  std::size_t room_after_close = 1;
+  server.spawn([](net::Listener listener) -> asio::awaitable<void> {
+    net::Stream stream = co_await listener.async_accept(asio::use_awaitable);
+    std::array<char, 64> buffer{};
+    co_await stream.async_read_some(asio::buffer(buffer), use_tuple);
+  }(listen_or_die(server)));
+  client.spawn([](Host& host, net::Endpoint target, std::size_t room_bytes, std::vector<Step>& out,
+                  std::size_t& closed_room) -> asio::awaitable<void> {
+    net::Stream stream = co_await host.async_connect(target, asio::use_awaitable);
+    const std::vector<std::uint8_t> bytes(room_bytes / 3, 7);
+    for (int write = 0; write < 3; ++write) {
+      const std::size_t room = stream.write_room();
+      const net::Result<std::size_t> taken = stream.try_write_some(asio::buffer(bytes));
+      out.push_back({room, taken ? *taken : 0});
+    }
+    stream.close();
+    closed_room = stream.write_room();
+  }(client, endpoint_of(server), buffer_bytes, steps, room_after_close));
+  world.run_for(1s);
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].room, buffer_bytes);
+  for (const Step& step : steps)
+    EXPECT_EQ(step.taken, std::min(step.room, buffer_bytes / 3)) << step.room;
+  // Each write left less room.
+  EXPECT_LT(steps[1].room, steps[0].room);
+  EXPECT_LT(steps[2].room, steps[1].room);
+  EXPECT_EQ(room_after_close, 0u);
+}
+
 TEST(Stream, BytesSentToAClosedEndResetTheWriter) {
   World world;
   Host& client = world.add_host(host_with(0, 0, 2ms));

@@ -209,6 +209,22 @@ TEST(InlineDiskIo, PhantomReadsGiveNoBytesAndTaintFailsVerification) {
   io.run();
 }
 
+TEST(InlineDiskIo, ReadNowGivesWhatReadGives) {
+  boost::asio::io_context io;
+  InlineDiskIo disk(std::make_unique<MemoryStorage>(small_layout()));
+  spawn(io, [&]() -> asio::awaitable<void> { co_await write_piece(disk, 2); });
+  io.run();
+  const BlockRef block{.piece = 2, .offset_bytes = 3, .length_bytes = 30};
+  const std::optional<Result<Buffer>> read = disk.read_now(block);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->value(), block_content(disk.layout(), 2, 3, 30));
+}
+
+TEST(ThreadPoolDiskIo, HasNoReadNow) {
+  ThreadPoolDiskIo disk(std::make_unique<MemoryStorage>(small_layout()));
+  EXPECT_FALSE(disk.read_now({.piece = 0, .offset_bytes = 0, .length_bytes = 16}).has_value());
+}
+
 TEST(ThreadPoolDiskIo, RunsOffTheCallerThreadAndResumesOnIt) {
   boost::asio::io_context io;
   const auto layout = small_layout();
