@@ -146,6 +146,7 @@ void EventQueue::find_next() {
 Event& EventQueue::pop() {
   assert(!empty());
   EventEntry entry;
+  popped_source_ = next_source_;
   if (next_source_ == heap_source) {
     entry = heap_.top_entry();
     heap_.pop();
@@ -163,11 +164,13 @@ Event& EventQueue::pop() {
 
 void EventQueue::prefetch_next() const {
   if (!heap_.empty()) prefetch(heap_.top_entry().event);
-  for (std::size_t lane = 0; lane < lanes_used_; ++lane) {
-    if (lanes_[lane].empty()) continue;
-    lanes_[lane].prefetch(1);
-    lanes_[lane].front_entry().event->prefetch_targets();
-  }
+  // Only the lane that was popped has a new front; every other front had its turn when it became
+  // one (or was just scheduled, and is in cache).
+  if (popped_source_ == heap_source) return;
+  const EventLane& lane = lanes_[popped_source_];
+  if (lane.empty()) return;
+  lane.prefetch(1);
+  lane.front_entry().event->prefetch_targets();
 }
 
 void EventQueue::clear() {

@@ -102,9 +102,9 @@ class EventQueue {
   // Removes the earliest event and returns it; the caller fires it.
   Event& pop();
   // Asks the processor to start loading what the next events touch while the current one fires:
-  // with tens of thousands of hosts, little of it is in cache. A lane's events are loaded two
-  // places ahead, and what the one after the current touches is prefetched from there (by then
-  // the event itself has arrived); the heap's top is loaded one place ahead.
+  // with tens of thousands of hosts, little of it is in cache. In the lane just popped, the event
+  // two places ahead is loaded, and what its new front will touch is prefetched (by then the
+  // front itself has arrived); the heap's top is loaded one place ahead.
   void prefetch_next() const;
   // Unschedules everything (teardown).
   void clear();
@@ -143,6 +143,8 @@ class EventQueue {
   std::size_t lanes_used_ = 0;
   // Where the next event is and its key, kept up to date by every change (when not empty).
   std::size_t next_source_ = heap_source;
+  // Where the last popped event came from (prefetch_next() looks ahead there).
+  std::size_t popped_source_ = heap_source;
   EventKey next_key_ = ~EventKey{0};
   std::size_t size_ = 0;
   std::vector<std::uint32_t> ids_free_;
