@@ -126,9 +126,11 @@ std::uint32_t DecoderLimits::message_length_max() const {
 }
 
 WireDecoder::WireDecoder(const DecoderLimits& limits, HandshakeExpected handshake,
-                         std::size_t buffer_size_bytes)
-    : storage_(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size_bytes)),
-      buffer_(storage_.get(), buffer_size_bytes),
+                         std::size_t buffer_size_bytes, ReceiveBufferPool* pool)
+    : pool_(pool),
+      own_storage_(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size_bytes)),
+      own_size_bytes_(buffer_size_bytes),
+      buffer_(own_storage_.get(), buffer_size_bytes),
       handshake_pending_(handshake == HandshakeExpected::yes) {
   assert(buffer_size_bytes >= buffer_size_min);
   set_limits(limits);
@@ -163,14 +165,19 @@ std::span<std::uint8_t> WireDecoder::prepare() {
   return std::span(buffer_).subspan(end_);
 }
 
-void WireDecoder::shrink_if_empty(std::size_t size_bytes) {
-  assert(size_bytes >= buffer_size_min);
-  if (begin_ != end_ || buffer_.size() <= size_bytes) return;
-  storage_ = std::make_unique_for_overwrite<std::uint8_t[]>(size_bytes);
-  buffer_ = std::span(storage_.get(), size_bytes);
+void WireDecoder::release_if_empty() {
+  if (begin_ != end_ || large_storage_ == nullptr) return;
+  give_back_large();
+  buffer_ = std::span(own_storage_.get(), own_size_bytes_);
   begin_ = 0;
   end_ = 0;
-  assert(buffer_.size() == size_bytes);
+}
+
+void WireDecoder::give_back_large() {
+  if (large_storage_ == nullptr) return;
+  if (large_from_pool_) pool_->give_back(std::move(large_storage_));
+  large_storage_.reset();
+  large_from_pool_ = false;
 }
 
 void WireDecoder::commit(std::size_t size_bytes) {
@@ -203,12 +210,16 @@ void WireDecoder::reserve_frame(std::size_t frame_size_bytes) {
   // With room for the frame plus one read, prepare() always makes progress.
   const std::size_t needed = frame_size_bytes + read_size_min;
   if (buffer_.size() >= needed) return;
-  auto grown = std::make_unique_for_overwrite<std::uint8_t[]>(needed);
+  const bool pooled = pool_ != nullptr && needed <= pool_->buffer_size_bytes();
+  const std::size_t size_bytes = pooled ? pool_->buffer_size_bytes() : needed;
+  auto grown = pooled ? pool_->take() : std::make_unique_for_overwrite<std::uint8_t[]>(size_bytes);
   std::memcpy(grown.get(), buffer_.data() + begin_, end_ - begin_);
   end_ -= begin_;
   begin_ = 0;
-  storage_ = std::move(grown);
-  buffer_ = std::span(storage_.get(), needed);
+  give_back_large();
+  large_storage_ = std::move(grown);
+  large_from_pool_ = pooled;
+  buffer_ = std::span(large_storage_.get(), size_bytes);
   assert(buffer_.size() >= frame_size_bytes + read_size_min);
 }
 

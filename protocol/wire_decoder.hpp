@@ -16,6 +16,7 @@
 #pragma once
 
 #include "protocol/error.hpp"
+#include "protocol/receive_buffer_pool.hpp"
 #include "protocol/wire.hpp"
 
 #include <cstddef>
@@ -94,12 +95,14 @@ inline constexpr std::size_t buffer_size_min = 2 * handshake_size_bytes;
 
 class WireDecoder {
  public:
-  // The buffer starts at `buffer_size_bytes` and grows when a message needs more (a large
-  // bitfield or extended message). Small buffers keep thousands of simulated connections cheap;
-  // large ones mean fewer socket reads.
+  // The decoder owns a buffer of `buffer_size_bytes`. A message that needs more (a block in a
+  // small buffer, a large bitfield or extended message) is buffered in a larger one, taken from
+  // `pool` when the pool's buffers are large enough, until release_if_empty(). Small buffers keep
+  // thousands of simulated connections cheap; large ones mean fewer socket reads.
   explicit WireDecoder(const DecoderLimits& limits,
                        HandshakeExpected handshake = HandshakeExpected::yes,
-                       std::size_t buffer_size_bytes = buffer_size_default);
+                       std::size_t buffer_size_bytes = buffer_size_default,
+                       ReceiveBufferPool* pool = nullptr);
 
   // New limits apply to messages not yet decoded: after the handshake named the torrent, or once a
   // magnet link's metadata is known.
@@ -110,9 +113,10 @@ class WireDecoder {
   // smaller than that, at least one byte) when next() has returned no message since the last
   // commit (the caller drains the decoder before reading again).
   std::span<std::uint8_t> prepare();
-  // While nothing is buffered, replaces a buffer larger than `size_bytes` by one of that size, so
-  // that thousands of idle connections do not each hold the largest message they ever received.
-  void shrink_if_empty(std::size_t size_bytes);
+  // While nothing is buffered, goes back to the decoder's own buffer: a larger one taken for a
+  // message returns to the pool or is freed, so that thousands of idle connections do not each
+  // hold the largest message they ever received. The pool must still exist.
+  void release_if_empty();
   std::size_t buffer_size_bytes() const { return buffer_.size(); }
   void commit(std::size_t size_bytes);
   // Copies as much of `bytes` as fits and returns how many bytes it took.
@@ -139,11 +143,19 @@ class WireDecoder {
                                         std::uint64_t length, std::size_t position) const;
   ParseResult<Message> decode_bitfield(std::span<const std::uint8_t> bits, std::size_t position);
   void reserve_frame(std::size_t frame_size_bytes);
+  // Frees the larger buffer, or returns it to the pool it came from.
+  void give_back_large();
   void consume(std::size_t size_bytes);
 
   DecoderLimits limits_;
-  // Left uninitialised: only bytes the stream wrote are ever read.
-  std::unique_ptr<std::uint8_t[]> storage_;
+  // Lends larger buffers; may be null.
+  ReceiveBufferPool* pool_;
+  // Left uninitialised: only bytes the stream wrote are ever read. buffer_ is the whole of one of
+  // them: the decoder's own, or a larger one while a message needs it.
+  std::unique_ptr<std::uint8_t[]> own_storage_;
+  std::size_t own_size_bytes_;
+  std::unique_ptr<std::uint8_t[]> large_storage_;
+  bool large_from_pool_ = false;
   std::span<std::uint8_t> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;

@@ -78,7 +78,8 @@ struct WorldConfig {
   StreamConfig stream;
   UdpConfig udp;
   // Stream data crosses links in chunks of at most this many bytes; it is also the round-robin
-  // quantum of every link.
+  // quantum of every link. A turn does not leave a runt of chunk_runt_bytes_max or less behind
+  // (sim/limits.hpp): a 16 KiB block message and its 13-byte header cross as one chunk.
   std::uint32_t chunk_bytes = 16 * 1024;
   // 0: every link's turn is chunk_bytes, whatever its rate (flows interleave message by message,
   // as behind a modem's FIFO). Otherwise a link's quantum is what it sends in about this long,

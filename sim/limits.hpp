@@ -18,6 +18,11 @@ inline constexpr std::uint32_t chunk_bytes_min = 512;
 inline constexpr std::uint32_t chunk_bytes_max = 1u << 20;
 // With WorldConfig::link_turn, a link's quantum never drops below one Ethernet frame.
 inline constexpr std::uint32_t link_turn_bytes_min = 1500;
+// A stream's turn on a link takes the rest of what it has to send as well when that is no more
+// than this: the remainder of a message just over a chunk (a block message is 16 KiB and 13
+// bytes) would otherwise cross as a chunk of its own, costing events and leaving the receiver
+// holding a partial message while other flows take their turns.
+inline constexpr std::uint32_t chunk_runt_bytes_max = 256;
 // Streams: the send buffer and the receive window may be configured up to this.
 inline constexpr std::uint64_t stream_buffer_bytes_max = 1ull << 30;
 // Ephemeral ports are handed out from this range.

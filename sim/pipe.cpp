@@ -2,6 +2,7 @@
 
 #include "sim/connection.hpp"
 #include "sim/host.hpp"
+#include "sim/limits.hpp"
 #include "sim/world.hpp"
 
 #include <algorithm>
@@ -158,9 +159,22 @@ void Pipe::acknowledgement_arrived() {
   if (!stalled_ && sendable_bytes() > 0) sender_host().uplink().activate(sender_);
 }
 
-std::uint32_t Pipe::take_for_uplink(std::uint32_t budget) {
+namespace {
+
+// How much of `available` bytes a link turn with `budget` left takes: chunk_runt_bytes_max.
+std::uint32_t turn_size(std::uint64_t available, std::uint32_t budget, bool fresh_turn) {
+  if (available <= budget) return static_cast<std::uint32_t>(available);
+  if (fresh_turn && available - budget <= chunk_runt_bytes_max) {
+    return static_cast<std::uint32_t>(available);
+  }
+  return budget;
+}
+
+}  // namespace
+
+std::uint32_t Pipe::take_for_uplink(std::uint32_t budget, bool fresh_turn) {
   if (shut_down_ || stalled_) return 0;
-  const auto size = static_cast<std::uint32_t>(std::min<std::uint64_t>(sendable_bytes(), budget));
+  const std::uint32_t size = turn_size(sendable_bytes(), budget, fresh_turn);
   if (size == 0) {
     // Held back by the window: the sender needs to hear of the next read.
     if (window_closed()) wake_on_acknowledgement();
@@ -174,6 +188,12 @@ std::uint32_t Pipe::take_for_uplink(std::uint32_t budget) {
   ++world().network_counters().stream_chunks;
   // The send buffer has room again: a waiting writer may go on.
   connection_->writable(from_);
+  return size;
+}
+
+std::uint32_t Pipe::take_for_downlink(std::uint32_t budget, bool fresh_turn) {
+  const std::uint32_t size = turn_size(arrived_queued_bytes_, budget, fresh_turn);
+  arrived_queued_bytes_ -= size;
   return size;
 }
 
@@ -267,8 +287,8 @@ void Pipe::shut_down() {
 
 // ---- Link clients
 
-std::uint32_t Pipe::Sender::link_take(std::uint32_t budget, bool) {
-  return pipe_->take_for_uplink(budget);
+std::uint32_t Pipe::Sender::link_take(std::uint32_t budget, bool fresh_turn) {
+  return pipe_->take_for_uplink(budget, fresh_turn);
 }
 
 bool Pipe::Sender::link_backlogged() const {
@@ -279,11 +299,8 @@ void Pipe::Sender::link_done(std::uint32_t bytes) {
   pipe_->chunk_sent(bytes);
 }
 
-std::uint32_t Pipe::Receiver::link_take(std::uint32_t budget, bool) {
-  const auto size =
-      static_cast<std::uint32_t>(std::min<std::uint64_t>(pipe_->arrived_queued_bytes_, budget));
-  pipe_->arrived_queued_bytes_ -= size;
-  return size;
+std::uint32_t Pipe::Receiver::link_take(std::uint32_t budget, bool fresh_turn) {
+  return pipe_->take_for_downlink(budget, fresh_turn);
 }
 
 void Pipe::Receiver::link_done(std::uint32_t bytes) {

@@ -126,7 +126,9 @@ class Pipe : public ListHook<StalledTag> {
   void push_in_flight(std::uint32_t size_bytes, bool fin);
   void acknowledge_read();
 
-  std::uint32_t take_for_uplink(std::uint32_t budget);
+  // At most `budget` bytes, or the rest of what may go when a fresh turn leaves only a runt.
+  std::uint32_t take_for_uplink(std::uint32_t budget, bool fresh_turn);
+  std::uint32_t take_for_downlink(std::uint32_t budget, bool fresh_turn);
   void chunk_sent(std::uint32_t size_bytes);
   void chunk_arrived();
   void chunk_delivered(std::uint32_t size_bytes);

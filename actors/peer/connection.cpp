@@ -94,9 +94,8 @@ asio::awaitable<CloseReason> Connection::read_loop() {
   for (;;) {
     if (auto reason = co_await drain_messages()) co_return *reason;
     if (closing_) co_return *closing_;
-    // A small-buffer connection gives back what a block message made it grow to.
-    const std::size_t buffer_bytes = torrent_.session_.receive_buffer_bytes;
-    if (buffer_bytes < protocol::wire::read_size_min) decoder_.shrink_if_empty(buffer_bytes);
+    // Drained: a borrowed buffer goes back to the pool, a grown one shrinks.
+    decoder_.release_if_empty();
     if (download_wait_.count() > 0) {
       const net::Duration wait = std::exchange(download_wait_, net::Duration{0});
       co_await host_.sleep(wait);

@@ -59,9 +59,8 @@ asio::awaitable<Outcome<net::Stream>> connect_with_timeout(net::Host& host,
 
 asio::awaitable<Outcome<ReceivedHandshake>> receive_handshake(net::Host& host, net::Stream& stream,
                                                               net::Duration timeout,
-                                                              std::size_t buffer_size_bytes) {
+                                                              wire::WireDecoder decoder) {
   assert(timeout.count() > 0);
-  wire::WireDecoder decoder(wire::DecoderLimits{}, wire::HandshakeExpected::yes, buffer_size_bytes);
   net::Timer timer = host.make_timer();
   timer.expires_after(timeout, host.now());
   auto outcome = co_await (read_handshake(stream, decoder) || timer.async_wait(use_tuple));

@@ -29,10 +29,9 @@ boost::asio::awaitable<Outcome<net::Stream>> connect_with_timeout(net::Host& hos
                                                                   net::Duration timeout);
 
 // Reads the peer's handshake: bad_handshake, peer_closed, transport_error or handshake_timeout.
-boost::asio::awaitable<Outcome<ReceivedHandshake>> receive_handshake(net::Host& host,
-                                                                     net::Stream& stream,
-                                                                     net::Duration timeout,
-                                                                     std::size_t buffer_size_bytes);
+boost::asio::awaitable<Outcome<ReceivedHandshake>> receive_handshake(
+    net::Host& host, net::Stream& stream, net::Duration timeout,
+    protocol::wire::WireDecoder decoder);
 
 // Writes our handshake: transport_error or handshake_timeout.
 boost::asio::awaitable<Outcome<void>> send_handshake(net::Host& host, net::Stream& stream,

@@ -137,8 +137,10 @@ asio::awaitable<void> MetadataFetch::fetch_from(protocol::PeerAddress address) {
   wire::Handshake ours{.reserved = {}, .info_hash = info_hash_, .peer_id = peer_id_};
   ours.reserved.set_extension_protocol(true);
   if (!co_await send_handshake(host_, stream, ours, options_.handshake_timeout)) co_return;
-  auto received = co_await receive_handshake(host_, stream, options_.handshake_timeout,
-                                             wire::buffer_size_min + 64 * 1024);
+  auto received = co_await receive_handshake(
+      host_, stream, options_.handshake_timeout,
+      wire::WireDecoder(wire::DecoderLimits{}, wire::HandshakeExpected::yes,
+                        wire::buffer_size_min + 64 * 1024));
   if (!received || received->handshake.info_hash != info_hash_ ||
       received->handshake.peer_id == peer_id_ ||
       !received->handshake.reserved.extension_protocol()) {

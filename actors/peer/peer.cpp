@@ -45,7 +45,9 @@ Peer::Peer(net::Host& host, PeerConfig config)
                .client_name = config_.client_name,
                .observer = config_.observer,
                .actor_id = config_.actor_id,
-               .receive_buffer_bytes = config_.receive_buffer_bytes} {
+               .receive_buffer_bytes = config_.receive_buffer_bytes,
+               .receive_buffer_pool = std::make_unique<protocol::wire::ReceiveBufferPool>(
+                   limits::receive_buffer_pool_bytes, limits::receive_buffer_pool_spare_max)} {
   assert(config_.receive_buffer_bytes >= protocol::wire::buffer_size_min);
 }
 
@@ -134,8 +136,8 @@ asio::awaitable<void> Peer::handle_incoming(net::Stream stream) {
     }
     ~Pending() { end(); }
   } pending{incoming_handshakes_};
-  auto received = co_await receive_handshake(host_, stream, limits::handshake_timeout,
-                                             session_.receive_buffer_bytes);
+  auto received =
+      co_await receive_handshake(host_, stream, limits::handshake_timeout, session_.make_decoder());
   pending.end();
   if (!received || stopping_) co_return;
   Torrent* torrent = find_torrent(received->handshake.info_hash);

@@ -53,10 +53,15 @@ inline constexpr std::size_t control_queue_bytes_max = 256 * 1024;
 static_assert(control_queue_bytes_max >= std::size_t{request_queue_depth_max} * 17 * 2);
 
 // The wire decoder's buffer per connection. Large for fast real transfers (fewer reads); small for
-// simulated swarms of thousands of connections, where it grows to hold a block message while one
-// arrives and shrinks back once the connection has nothing buffered.
+// simulated swarms of thousands of connections. A message that does not fit (a block, in a small
+// buffer) goes in a larger buffer from a pool the peer's connections share, given back once the
+// connection has nothing buffered; the pool keeps one spare, the last given back, so that the
+// next block lands in memory that is likely still cached.
 inline constexpr std::size_t receive_buffer_bytes_default = 256 * 1024;
 inline constexpr std::size_t receive_buffer_bytes_small = 2 * 1024;
+inline constexpr std::size_t receive_buffer_pool_bytes =
+    block_size_bytes + protocol::wire::frame_header_size_max + protocol::wire::read_size_min;
+inline constexpr std::size_t receive_buffer_pool_spare_max = 1;
 static_assert(receive_buffer_bytes_default >= 2 * block_size_bytes);
 static_assert(receive_buffer_bytes_small >= protocol::wire::buffer_size_min);
 

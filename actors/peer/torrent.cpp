@@ -14,6 +14,12 @@ namespace swarmlab::peer {
 
 namespace asio = boost::asio;
 namespace wire = protocol::wire;
+
+wire::WireDecoder SessionContext::make_decoder() const {
+  return wire::WireDecoder(wire::DecoderLimits{}, wire::HandshakeExpected::yes,
+                           receive_buffer_bytes, receive_buffer_pool.get());
+}
+
 using namespace asio::experimental::awaitable_operators;
 
 namespace {

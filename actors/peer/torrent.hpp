@@ -64,7 +64,13 @@ struct SessionContext {
   std::string client_name{};
   record::Observer* observer = nullptr;
   record::ActorId actor_id = 0;
+  // Each connection's own receive buffer; a block message that does not fit in it goes in one of
+  // the pool's, which the connections of the peer share.
   std::size_t receive_buffer_bytes = limits::receive_buffer_bytes_default;
+  std::unique_ptr<protocol::wire::ReceiveBufferPool> receive_buffer_pool{};
+
+  // The decoder of a new connection, from its handshake on.
+  protocol::wire::WireDecoder make_decoder() const;
 };
 
 struct TorrentParams {

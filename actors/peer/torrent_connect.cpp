@@ -102,7 +102,7 @@ asio::awaitable<void> Torrent::connect_to(net::Endpoint endpoint) {
       co_await send_handshake(host_, *stream, our_handshake(), limits::handshake_timeout);
   if (sent) {
     received = co_await receive_handshake(host_, *stream, limits::handshake_timeout,
-                                          session_.receive_buffer_bytes);
+                                          session_.make_decoder());
   }
   half_open.end();
   std::optional<CloseReason> refused;

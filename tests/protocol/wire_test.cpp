@@ -489,6 +489,78 @@ TEST_F(WireNegative, ExtendedPayloadAboveLimit) {
 namespace swarmlab::protocol::wire {
 namespace {
 
+// Feeds `stream` to `decoder` through prepare() and commit() and decodes all it can.
+std::size_t feed_and_count(WireDecoder& decoder, std::span<const std::uint8_t> stream) {
+  std::size_t messages = 0;
+  for (std::size_t fed = 0; fed < stream.size();) {
+    const auto space = decoder.prepare();
+    const std::size_t size = std::min(space.size(), stream.size() - fed);
+    std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(fed), size, space.begin());
+    decoder.commit(size);
+    fed += size;
+    while (decoder.next().value())
+      ++messages;
+  }
+  return messages;
+}
+
+TEST(ReceiveBufferPool, LendsTheBufferGivenBackLastAndKeepsFewSpares) {
+  ReceiveBufferPool pool(1024, 2);
+  auto first = pool.take();
+  auto second = pool.take();
+  auto third = pool.take();
+  const std::uint8_t* second_address = second.get();
+  pool.give_back(std::move(first));
+  pool.give_back(std::move(second));
+  pool.give_back(std::move(third));
+  EXPECT_EQ(pool.spare_count(), 2u);
+  EXPECT_EQ(pool.take().get(), second_address);
+  EXPECT_EQ(pool.spare_count(), 1u);
+}
+
+TEST(WireDecode, ABlockGoesInAPooledBufferThatReturnsOnceDrained) {
+  const PieceGeometry geometry{
+      .piece_count = 4, .piece_length_bytes = 64 * 1024, .total_size_bytes = 256 * 1024};
+  ReceiveBufferPool pool(block_size_bytes + frame_header_size_max + read_size_min, 4);
+  WireDecoder decoder(DecoderLimits::for_torrent(geometry, {}), HandshakeExpected::no,
+                      buffer_size_min, &pool);
+  std::vector<std::uint8_t> block(block_size_bytes, 0x5a);
+  std::vector<std::uint8_t> stream;
+  append_frame(stream, Have{.piece_index = 2});
+  append_frame(stream, Piece{.piece_index = 1, .begin = 0, .block = block});
+  // All but the last byte: the block is still partial and keeps the pool's buffer.
+  EXPECT_EQ(feed_and_count(decoder, std::span(stream).first(stream.size() - 1)), 1u);
+  EXPECT_EQ(decoder.buffer_size_bytes(), pool.buffer_size_bytes());
+  decoder.release_if_empty();
+  EXPECT_EQ(decoder.buffer_size_bytes(), pool.buffer_size_bytes());
+  EXPECT_EQ(pool.spare_count(), 0u);
+  EXPECT_EQ(feed_and_count(decoder, std::span(stream).last(1)), 1u);
+  decoder.release_if_empty();
+  EXPECT_EQ(decoder.buffer_size_bytes(), buffer_size_min);
+  EXPECT_EQ(pool.spare_count(), 1u);
+  // The next block borrows it again.
+  EXPECT_EQ(feed_and_count(decoder, std::span(stream)), 2u);
+  EXPECT_EQ(pool.spare_count(), 0u);
+  decoder.release_if_empty();
+  EXPECT_EQ(pool.spare_count(), 1u);
+}
+
+TEST(WireDecode, AMessageLargerThanThePoolsBuffersGetsItsOwn) {
+  const PieceGeometry geometry{
+      .piece_count = 4, .piece_length_bytes = 64 * 1024, .total_size_bytes = 256 * 1024};
+  ReceiveBufferPool pool(4 * 1024, 4);
+  WireDecoder decoder(DecoderLimits::for_torrent(geometry, {}), HandshakeExpected::no,
+                      buffer_size_min, &pool);
+  std::vector<std::uint8_t> block(block_size_bytes, 0x5a);
+  std::vector<std::uint8_t> stream;
+  append_frame(stream, Piece{.piece_index = 1, .begin = 0, .block = block});
+  EXPECT_EQ(feed_and_count(decoder, stream), 1u);
+  EXPECT_GT(decoder.buffer_size_bytes(), block_size_bytes);
+  decoder.release_if_empty();
+  EXPECT_EQ(decoder.buffer_size_bytes(), buffer_size_min);
+  EXPECT_EQ(pool.spare_count(), 0u);
+}
+
 TEST(WireDecode, SmallBufferGrowsForABlockAndShrinksWhenEmpty) {
   const PieceGeometry geometry{
       .piece_count = 4, .piece_length_bytes = 64 * 1024, .total_size_bytes = 256 * 1024};
@@ -519,7 +591,7 @@ TEST(WireDecode, SmallBufferGrowsForABlockAndShrinksWhenEmpty) {
   ASSERT_EQ(messages.size(), 3u);
   EXPECT_EQ(std::get<Have>(messages[2]).piece_index, 3u);
   EXPECT_GT(decoder.buffer_size_bytes(), block_size_bytes);
-  decoder.shrink_if_empty(buffer_size_min);
+  decoder.release_if_empty();
   EXPECT_EQ(decoder.buffer_size_bytes(), buffer_size_min);
   // It still decodes after shrinking.
   std::vector<std::uint8_t> more;

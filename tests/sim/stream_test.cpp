@@ -1,5 +1,6 @@
 // Streams and latency models: IPv6, partial reads, resets for bytes sent to a closed end, and the
 // core latency models.
+#include "sim/limits.hpp"
 #include "tests/sim/sim_test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -47,6 +48,46 @@ TEST(Stream, ReadsReturnWhatIsThereUpToTheBuffer) {
   }(client, endpoint_of(server)));
   world.run();
   EXPECT_EQ(sizes, (std::vector<std::size_t>{4, 4, 2}));
+}
+
+// Writes `size` bytes at once over rate-limited links; returns the sizes of the reads that got them
+// and, through `chunks`, how many chunks crossed.
+std::vector<std::size_t> read_sizes_of_one_write(std::size_t size, std::uint64_t& chunks) {
+  World world;
+  Host& client = world.add_host(host_with(100'000, 100'000, 1ms));
+  Host& server = world.add_host(host_with(100'000, 100'000, 1ms));
+  std::vector<std::size_t> sizes;
+  server.spawn([](net::Listener listener, std::vector<std::size_t>& out) -> asio::awaitable<void> {
+    net::Stream stream = co_await listener.async_accept(asio::use_awaitable);
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+      auto [error, count] = co_await stream.async_read_some(asio::buffer(buffer), use_tuple);
+      if (error) break;
+      out.push_back(count);
+    }
+  }(listen_or_die(server), sizes));
+  client.spawn([](Host& host, net::Endpoint target, std::size_t bytes) -> asio::awaitable<void> {
+    net::Stream stream = co_await host.async_connect(target, asio::use_awaitable);
+    co_await asio::async_write(stream, asio::buffer(std::vector<char>(bytes, 'x')),
+                               asio::use_awaitable);
+  }(client, endpoint_of(server), size));
+  world.run();
+  chunks = world.network_counters().stream_chunks;
+  return sizes;
+}
+
+TEST(Stream, AChunkTakesARuntAlongAndNoMore) {
+  const std::size_t chunk = World().config().chunk_bytes;
+  std::uint64_t chunks = 0;
+  // A block message: 16 KiB and a 13-byte header.
+  EXPECT_EQ(read_sizes_of_one_write(chunk + 13, chunks), (std::vector<std::size_t>{chunk + 13}));
+  EXPECT_EQ(chunks, 1u);
+  EXPECT_EQ(read_sizes_of_one_write(chunk + chunk_runt_bytes_max, chunks),
+            (std::vector<std::size_t>{chunk + chunk_runt_bytes_max}));
+  EXPECT_EQ(chunks, 1u);
+  EXPECT_EQ(read_sizes_of_one_write(chunk + chunk_runt_bytes_max + 1, chunks),
+            (std::vector<std::size_t>{chunk, chunk_runt_bytes_max + 1}));
+  EXPECT_EQ(chunks, 2u);
 }
 
 TEST(Stream, WriteRoomIsWhatTryWriteTakesWhole) {
