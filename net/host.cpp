@@ -15,6 +15,10 @@ struct Host::Task {
   asio::cancellation_signal signal;
 };
 
+Result<std::size_t> StreamBackend::try_read_some(MutableBuffers) {
+  return error_code(asio::error::would_block);
+}
+
 Result<std::size_t> StreamBackend::try_write_some(ConstBuffers) {
   return error_code(asio::error::would_block);
 }

@@ -137,6 +137,11 @@ class StreamBackend {
   // cancelled or closed locally). Empty buffers complete at once with zero bytes.
   virtual void read_some(MutableBuffers buffers, IoHandler handler) = 0;
   virtual void write_some(ConstBuffers buffers, IoHandler handler) = 0;
+  // Without waiting and without suspending the caller: copies what has arrived (at least one byte)
+  // into `buffers`, else fails with asio::error::would_block, or with the error a read would
+  // complete with (eof once every byte has been read). Never while a read_some is outstanding. A
+  // backend that offers no such shortcut keeps the default, which always fails with would_block.
+  virtual Result<std::size_t> try_read_some(MutableBuffers buffers);
   // Without waiting and without suspending the caller: takes as many bytes as the stream accepts
   // at once (at least one), else fails with asio::error::would_block, or with the error a write
   // would complete with. Never while a write_some is outstanding. A backend that offers no such
@@ -188,6 +193,12 @@ class Stream {
                                         std::move(handler), executor));
         },
         token, backend_.get(), ConstBuffers::from(buffers));
+  }
+
+  template <class MutableBufferSequence>
+  Result<std::size_t> try_read_some(const MutableBufferSequence& buffers) {
+    assert(backend_);
+    return backend_->try_read_some(MutableBuffers::from(buffers));
   }
 
   template <class ConstBufferSequence>

@@ -81,6 +81,7 @@ class RealStream final : public StreamBackend {
   asio::any_io_executor executor() override { return socket_.get_executor(); }
   void read_some(MutableBuffers buffers, IoHandler handler) override;
   void write_some(ConstBuffers buffers, IoHandler handler) override;
+  Result<std::size_t> try_read_some(MutableBuffers buffers) override;
   Result<std::size_t> try_write_some(ConstBuffers buffers) override;
   void close() override;
   bool is_open() const override { return socket_.is_open(); }

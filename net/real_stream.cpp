@@ -23,6 +23,15 @@ void RealStream::write_some(ConstBuffers buffers, IoHandler handler) {
   });
 }
 
+Result<std::size_t> RealStream::try_read_some(MutableBuffers buffers) {
+  // Non-blocking, as for try_write_some: nothing received yet is would_block.
+  error_code error;
+  const std::size_t size_bytes = buffers.count == 1 ? socket_.read_some(buffers.items[0], error)
+                                                    : socket_.read_some(buffers, error);
+  if (error) return error;
+  return size_bytes;
+}
+
 Result<std::size_t> RealStream::try_write_some(ConstBuffers buffers) {
   // The socket is in non-blocking mode (make_real_stream): a full send buffer is would_block.
   error_code error;
@@ -55,7 +64,7 @@ Stream make_real_stream(TcpSocket socket, const std::shared_ptr<StreamRateLimits
   // acknowledgements would add tens of milliseconds to every small message.
   error_code ignored;
   socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-  // For try_write_some; Asio's asynchronous operations work the same either way.
+  // For try_read_some and try_write_some; Asio's asynchronous operations work the same either way.
   socket.non_blocking(true, ignored);
   const IoExecutor executor = socket.get_executor();
   auto stream = std::make_unique<RealStream>(std::move(socket));

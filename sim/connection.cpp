@@ -165,15 +165,34 @@ void Connection::read(std::uint8_t index, const net::MutableBuffers& buffers,
 
 void Connection::complete_read(ConnectionSide& side) {
   assert(side.read.active());
+  const net::Result<std::size_t> result = read_now(side, side.read_buffers);
+  if (result) {
+    world_->scheduler().complete(side.read.take(), net::error_code(), *result);
+  } else if (result.error() != asio_error::would_block) {
+    world_->scheduler().complete(side.read.take(), result.error(), std::size_t{0});
+  }
+}
+
+net::Result<std::size_t> Connection::try_read(std::uint8_t index,
+                                              const net::MutableBuffers& buffers) {
+  ConnectionSide& side = sides_[index];
+  assert(!side.closed);
+  assert(!side.read.active());
+  if (side.failure) return side.failure;
+  if (buffers.total_size_bytes() == 0) return std::size_t{0};
+  return read_now(side, buffers);
+}
+
+net::Result<std::size_t> Connection::read_now(ConnectionSide& side,
+                                              const net::MutableBuffers& buffers) {
   Pipe& incoming = pipes_[1 - side.index];
   if (incoming.readable_bytes() > 0) {
-    const std::size_t count = incoming.read(side.read_buffers);
+    const std::size_t count = incoming.read(buffers);
     world_->trace().record(TraceKind::stream_read, index_of(side.host->id()), count);
-    world_->scheduler().complete(side.read.take(), net::error_code(), count);
-  } else if (incoming.at_eof()) {
-    world_->scheduler().complete(side.read.take(), net::error_code(asio_error::eof),
-                                 std::size_t{0});
+    return count;
   }
+  if (incoming.at_eof()) return net::error_code(asio_error::eof);
+  return net::error_code(asio_error::would_block);
 }
 
 void Connection::write(std::uint8_t index, const net::ConstBuffers& buffers,

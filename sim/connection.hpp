@@ -87,6 +87,9 @@ class Connection : public ListHook<AcceptQueueTag> {
   // ---- Operations on one end, from its handle
   void read(std::uint8_t index, const net::MutableBuffers& buffers, net::IoHandler handler);
   void write(std::uint8_t index, const net::ConstBuffers& buffers, net::IoHandler handler);
+  // What read() would complete with at once, without a handler (would_block when nothing is
+  // readable).
+  net::Result<std::size_t> try_read(std::uint8_t index, const net::MutableBuffers& buffers);
   // What write() would accept at once, without a handler (would_block when the buffer is full).
   net::Result<std::size_t> try_write(std::uint8_t index, const net::ConstBuffers& buffers);
   // What try_write would take now in full (the send buffer's room); 0 once closed or failed.
@@ -119,6 +122,8 @@ class Connection : public ListHook<AcceptQueueTag> {
   void abandon_connect(net::error_code error, bool from_cancellation);
   void send_reset_to(std::uint8_t index);
   void complete_read(ConnectionSide& side);
+  // Copies what is readable into `buffers`: the byte count, eof, or would_block.
+  net::Result<std::size_t> read_now(ConnectionSide& side, const net::MutableBuffers& buffers);
   // Appends what the send buffer takes of `buffers` and records the write; returns how much.
   std::size_t accept_write(std::uint8_t index, const net::ConstBuffers& buffers);
   void maybe_retire();

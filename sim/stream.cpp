@@ -45,6 +45,11 @@ void SimStream::write_some(net::ConstBuffers buffers, net::IoHandler handler) {
   connection_->write(side_, buffers, std::move(handler));
 }
 
+net::Result<std::size_t> SimStream::try_read_some(net::MutableBuffers buffers) {
+  if (connection_ == nullptr) return net::error_code(asio_error::bad_descriptor);
+  return connection_->try_read(side_, buffers);
+}
+
 net::Result<std::size_t> SimStream::try_write_some(net::ConstBuffers buffers) {
   if (connection_ == nullptr) return net::error_code(asio_error::bad_descriptor);
   return connection_->try_write(side_, buffers);

@@ -25,6 +25,7 @@ class SimStream final : public net::StreamBackend {
   boost::asio::any_io_executor executor() override;
   void read_some(net::MutableBuffers buffers, net::IoHandler handler) override;
   void write_some(net::ConstBuffers buffers, net::IoHandler handler) override;
+  net::Result<std::size_t> try_read_some(net::MutableBuffers buffers) override;
   net::Result<std::size_t> try_write_some(net::ConstBuffers buffers) override;
   std::size_t write_room() const override;
   void close() override;

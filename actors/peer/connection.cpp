@@ -103,12 +103,25 @@ asio::awaitable<CloseReason> Connection::read_loop() {
     }
     const auto space = decoder_.prepare();
     assert(!space.empty());
-    auto [error, size_bytes] =
-        co_await stream_.async_read_some(asio::buffer(space.data(), space.size()), use_tuple);
-    if (closing_) co_return *closing_;
-    if (error) {
-      co_return error == asio::error::eof ? CloseReason::peer_closed : CloseReason::transport_error;
+    const auto buffer = asio::buffer(space.data(), space.size());
+    // What has arrived already (the rest of a block the last read had no room for) is read without
+    // suspending; a bounded number of times in a row, so that a peer that keeps sending cannot
+    // keep the host's other tasks from running.
+    net::Result<std::size_t> read = net::error_code(asio::error::would_block);
+    if (reads_without_wait_ < limits::reads_without_wait_max) read = stream_.try_read_some(buffer);
+    if (read) {
+      ++reads_without_wait_;
+    } else if (read.error() == asio::error::would_block) {
+      reads_without_wait_ = 0;
+      auto [error, size_bytes] = co_await stream_.async_read_some(buffer, use_tuple);
+      if (closing_) co_return *closing_;
+      read = error ? net::Result<std::size_t>(error) : net::Result<std::size_t>(size_bytes);
     }
+    if (!read) {
+      co_return read.error() == asio::error::eof ? CloseReason::peer_closed
+                                                 : CloseReason::transport_error;
+    }
+    const std::size_t size_bytes = *read;
     assert(size_bytes > 0);
     decoder_.commit(size_bytes);
     last_received_at_ = host_.now();

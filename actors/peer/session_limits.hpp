@@ -65,6 +65,9 @@ inline constexpr std::size_t receive_buffer_pool_spare_max = 1;
 static_assert(receive_buffer_bytes_default >= 2 * block_size_bytes);
 static_assert(receive_buffer_bytes_small >= protocol::wire::buffer_size_min);
 
+// A connection reads what has already arrived without suspending at most this many times in a row.
+inline constexpr std::int32_t reads_without_wait_max = 16;
+
 // Write-behind of received blocks (real transfers, block_write_queue.hpp): a run of consecutive
 // blocks is stored by one disk job of at most write_run_bytes_max; while the queued runs of a
 // torrent hold more than write_queue_bytes_max, its connections stop reading, checking again every

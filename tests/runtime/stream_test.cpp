@@ -384,5 +384,56 @@ TEST_P(HostSuite, TryWriteSomeTakesWhatFitsAndWriteAllWaitsForTheRest) {
   EXPECT_TRUE(received == log.sent);
 }
 
+// Writes "hello world", and after a pause "!", then closes.
+asio::awaitable<void> say_hello_then_bang(net::Host& host, net::Listener listener) {
+  net::Stream stream = co_await listener.async_accept(asio::use_awaitable);
+  listener.close();
+  co_await asio::async_write(stream, asio::buffer(std::string_view("hello world")),
+                             asio::use_awaitable);
+  co_await host.sleep(200ms);
+  co_await asio::async_write(stream, asio::buffer(std::string_view("!")), asio::use_awaitable);
+  stream.close();
+}
+
+struct TryReadLog {
+  std::vector<std::string> reads;  // what each try_read_some gave, or its error's name
+};
+
+asio::awaitable<void> try_read_in_fours(net::Host& host, net::Endpoint server, TryReadLog& log) {
+  net::Stream stream = co_await host.async_connect(server, asio::use_awaitable);
+  // Bounded: every pass ends on an error or takes at least one byte of the 12 sent.
+  auto try_until_error = [&] {
+    for (int reads = 0; reads < 16; ++reads) {
+      std::array<char, 4> buffer{};
+      const auto taken = stream.try_read_some(asio::buffer(buffer));
+      if (!taken) {
+        log.reads.push_back(taken.error() == asio::error::would_block ? "would_block"
+                            : taken.error() == asio::error::eof       ? "eof"
+                                                                      : taken.error().message());
+        return;
+      }
+      log.reads.emplace_back(buffer.data(), *taken);
+    }
+  };
+  co_await host.sleep(100ms);
+  try_until_error();
+  co_await host.sleep(300ms);
+  try_until_error();
+}
+
+TEST_P(HostSuite, TryReadSomeTakesWhatHasArrivedWithoutWaiting) {
+  net::Host& server = world->add_host();
+  net::Host& client = world->add_host();
+  net::Listener listener = listen_on_free_port(server);
+  const net::Endpoint target = reachable_endpoint(server, listener);
+  TryReadLog log;
+  server.spawn(say_hello_then_bang(server, std::move(listener)));
+  client.spawn(try_read_in_fours(client, target, log));
+
+  ASSERT_TRUE(world->run_until_idle(run_limit));
+  EXPECT_EQ(log.reads,
+            (std::vector<std::string>{"hell", "o wo", "rld", "would_block", "!", "eof"}));
+}
+
 }  // namespace
 }  // namespace swarmlab::runtime_test
