@@ -31,9 +31,7 @@ struct CacheLineAllocator {
   T* allocate(std::size_t count) {
     return static_cast<T*>(::operator new(count * sizeof(T), alignment));
   }
-  void deallocate(T* pointer, std::size_t count) {
-    ::operator delete(pointer, count * sizeof(T), alignment);
-  }
+  void deallocate(T* pointer, std::size_t) { ::operator delete(pointer, alignment); }
   friend bool operator==(const CacheLineAllocator&, const CacheLineAllocator&) = default;
 };
 
