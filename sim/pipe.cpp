@@ -161,7 +161,8 @@ void Pipe::acknowledgement_arrived() {
 
 namespace {
 
-// How much of `available` bytes a link turn with `budget` left takes: chunk_runt_bytes_max.
+// What a turn with `budget` bytes left takes of `available`: all of it when it fits, or when a
+// fresh turn would leave no more than chunk_runt_bytes_max behind; else the budget.
 std::uint32_t turn_size(std::uint64_t available, std::uint32_t budget, bool fresh_turn) {
   if (available <= budget) return static_cast<std::uint32_t>(available);
   if (fresh_turn && available - budget <= chunk_runt_bytes_max) {
