@@ -12,12 +12,12 @@
 #include "net/real_host.hpp"
 #include "protocol/torrent_creator.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address_v4.hpp>
-#include <boost/asio/post.hpp>
 #include <fmt/core.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/post.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -57,8 +57,8 @@ void write_content(const std::filesystem::path& path, std::uint64_t size_bytes) 
   net::Rng rng(7);
   for (std::uint64_t written = 0; written < size_bytes; written += chunk.size()) {
     rng.fill(std::span(reinterpret_cast<std::uint8_t*>(chunk.data()), chunk.size()));
-    out.write(chunk.data(),
-              static_cast<std::streamsize>(std::min<std::uint64_t>(chunk.size(), size_bytes - written)));
+    out.write(chunk.data(), static_cast<std::streamsize>(
+                                std::min<std::uint64_t>(chunk.size(), size_bytes - written)));
   }
 }
 
@@ -86,14 +86,20 @@ int main(int argc, char** argv) {
   }
   const protocol::Metainfo& metainfo = created->metainfo;
   asio::io_context io_context;
-  net::RealHost seed_host(io_context, {.addresses = {asio::ip::make_address_v4("127.0.0.2")}});
-  net::RealHost leech_host(io_context, {.addresses = {asio::ip::make_address_v4("127.0.0.3")}});
+  // Distinct seeds: a peer draws its id from its host's generator, and two peers with the same id
+  // take each other for a connection to themselves.
+  net::RealHost seed_host(io_context,
+                          {.addresses = {asio::ip::make_address_v4("127.0.0.2")}, .seed = 1});
+  net::RealHost leech_host(io_context,
+                           {.addresses = {asio::ip::make_address_v4("127.0.0.3")}, .seed = 2});
   auto seed = std::make_unique<peer::Peer>(seed_host, peer::PeerConfig{.listen_port = 0});
   auto leech = std::make_unique<peer::Peer>(leech_host, peer::PeerConfig{.listen_port = 0});
-  peer::Torrent& seeding = seed->add_torrent(
-      {.info_hash = metainfo.info_hash, .disk = disk_for(metainfo, scratch / "seed"), .config = {}});
-  peer::Torrent& leeching = leech->add_torrent(
-      {.info_hash = metainfo.info_hash, .disk = disk_for(metainfo, scratch / "leech"), .config = {}});
+  peer::Torrent& seeding = seed->add_torrent({.info_hash = metainfo.info_hash,
+                                              .disk = disk_for(metainfo, scratch / "seed"),
+                                              .config = {}});
+  peer::Torrent& leeching = leech->add_torrent({.info_hash = metainfo.info_hash,
+                                                .disk = disk_for(metainfo, scratch / "leech"),
+                                                .config = {}});
   if (!seed->start() || !leech->start()) return 1;
   const auto run_until = [&](auto done, std::chrono::seconds limit) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
