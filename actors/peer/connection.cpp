@@ -104,11 +104,15 @@ asio::awaitable<CloseReason> Connection::read_loop() {
     const auto space = decoder_.prepare();
     assert(!space.empty());
     const auto buffer = asio::buffer(space.data(), space.size());
-    // What has arrived already (the rest of a block the last read had no room for) is read without
-    // suspending; a bounded number of times in a row, so that a peer that keeps sending cannot
-    // keep the host's other tasks from running.
+    // When the last read filled all the room it had, more is likely waiting (the rest of a block
+    // a small buffer had no room for): it is read without suspending, a bounded number of times in
+    // a row so that a peer that keeps sending cannot keep the host's other tasks from running. A
+    // read that did not fill its room drained the stream; reading again at once would only take
+    // the few bytes that arrived since.
     net::Result<std::size_t> read = net::error_code(asio::error::would_block);
-    if (reads_without_wait_ < limits::reads_without_wait_max) read = stream_.try_read_some(buffer);
+    if (last_read_filled_room_ && reads_without_wait_ < limits::reads_without_wait_max) {
+      read = stream_.try_read_some(buffer);
+    }
     if (read) {
       ++reads_without_wait_;
     } else if (read.error() == asio::error::would_block) {
@@ -123,6 +127,7 @@ asio::awaitable<CloseReason> Connection::read_loop() {
     }
     const std::size_t size_bytes = *read;
     assert(size_bytes > 0);
+    last_read_filled_room_ = size_bytes == space.size();
     decoder_.commit(size_bytes);
     last_received_at_ = host_.now();
     counters_.protocol_downloaded_bytes += size_bytes;

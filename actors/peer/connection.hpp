@@ -199,8 +199,10 @@ class Connection final : public ExtensionPeer {
 
   // The writer waits for work on wake_timer_ (nothing queued, nothing it may serve).
   bool writer_parked_ = false;
-  // Reads in a row that found bytes waiting (read_loop).
+  // Reads in a row that found bytes waiting, and whether the last read filled its room
+  // (read_loop).
   std::int32_t reads_without_wait_ = 0;
+  bool last_read_filled_room_ = false;
   // Small messages waiting for the writer, and the batch being written.
   std::vector<std::uint8_t> control_;
   std::vector<std::uint8_t> sending_;
