@@ -5,6 +5,7 @@
 #include "actors/peer/session_limits.hpp"
 #include "actors/peer/torrent.hpp"
 #include "net/write_all.hpp"
+#include "net/zero_bytes.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -21,9 +22,11 @@ namespace {
 
 constexpr std::size_t block_bytes = static_cast<std::size_t>(limits::block_size_bytes);
 
-// What a phantom block looks like on the wire: zeros. A corrupt sender's phantom blocks are this
-// pattern instead, which receivers recognise as bad data.
-constexpr std::array<std::uint8_t, block_bytes> zero_block{};
+// What a phantom block looks like on the wire: zeros, written from net::zero_block, which the
+// simulator recognises without reading it. A corrupt sender's phantom blocks are this pattern
+// instead, which receivers recognise as bad data.
+static_assert(block_bytes == net::zero_block_bytes);
+constexpr const std::array<std::uint8_t, block_bytes>& zero_block = net::zero_block;
 constexpr std::array<std::uint8_t, block_bytes> corrupt_block = [] {
   std::array<std::uint8_t, block_bytes> bytes{};
   bytes.fill(0xa5);

@@ -45,6 +45,7 @@
 #include "protocol/wire.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/container/flat_map.hpp>
 
 #include <functional>
 #include <map>
@@ -224,7 +225,10 @@ class Torrent {
   bool stopping_ = false;
 
   // Established connections, by key; each lives in its task's frame and is here while it runs.
-  std::map<PeerKey, Connection*> connections_;
+  // Flat: every verified piece and choke round walks all of them, and a map's nodes are scattered
+  // cache misses. Entries are added and removed only when a connection's task starts or ends,
+  // never while a loop walks them.
+  boost::container::flat_map<PeerKey, Connection*> connections_;
   std::map<protocol::PeerId, PeerKey> keys_by_peer_id_;
   // Every key ever admitted and its address, for blaming contributors that already left. Keys
   // are assigned in increasing order, so the oldest are dropped first beyond key_history_max.

@@ -1,5 +1,6 @@
 // all_zero against a byte loop: every length around the 64-byte stride, and a single non-zero
-// byte at every position of a block, including the tail the stride does not cover.
+// byte at every position of a block, including the tail the stride does not cover. And the
+// shared zero block, known by its address.
 #include "net/zero_bytes.hpp"
 
 #include <gtest/gtest.h>
@@ -40,6 +41,19 @@ TEST(AllZero, UnalignedStartsAreChecked) {
     EXPECT_FALSE(all_zero(view)) << offset;
     EXPECT_TRUE(all_zero(view.first(view.size() - 1))) << offset;
   }
+}
+
+TEST(ZeroBlock, SpansInsideItAreKnownByAddressAndOthersAreNot) {
+  const std::span<const std::uint8_t> block(zero_block);
+  EXPECT_TRUE(within_zero_block(block));
+  EXPECT_TRUE(within_zero_block(block.first(13)));
+  EXPECT_TRUE(within_zero_block(block.last(1)));
+  EXPECT_TRUE(all_zero(block.subspan(100, 1000)));
+  // A copy holds the same zeros but is not the block.
+  const std::vector<std::uint8_t> copy(block.begin(), block.end());
+  EXPECT_FALSE(within_zero_block(copy));
+  EXPECT_TRUE(all_zero(copy));
+  EXPECT_FALSE(all_zero(block.first(0)));
 }
 
 }  // namespace
