@@ -34,7 +34,6 @@
 #include <cassert>
 #include <csignal>
 #include <cstdio>
-#include <random>
 
 namespace swarmlab::apps {
 
@@ -339,12 +338,6 @@ void ClientRun::end_status_line() {
   status_line_open_ = false;
 }
 
-std::uint64_t entropy_seed() {
-  // A real client's peer id and random choices must not repeat between runs.
-  std::random_device entropy;
-  return (std::uint64_t{entropy()} << 32) | entropy();
-}
-
 }  // namespace
 
 std::optional<TorrentInput> load_torrent_input(std::string_view command_name,
@@ -391,7 +384,9 @@ std::optional<std::vector<protocol::PeerAddress>> parse_peer_arguments(
 }
 
 int run_client(TorrentInput input, const ClientOptions& options) {
-  net::RealHostOptions host_options{.addresses = {}, .seed = entropy_seed()};
+  // No seed: the host draws one from entropy, so that a client's peer id and random choices do
+  // not repeat between runs.
+  net::RealHostOptions host_options{.addresses = {}};
   if (!options.bind.empty()) {
     boost::system::error_code error;
     const auto address = asio::ip::make_address(options.bind, error);

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <random>
 
 namespace swarmlab::net {
 
@@ -63,10 +64,17 @@ std::optional<TokenBucket> make_bucket(std::uint64_t rate_bytes_per_second, Time
   return TokenBucket(rate_bytes_per_second, burst_bytes, now);
 }
 
+std::uint64_t entropy_seed() {
+  std::random_device entropy;
+  return (std::uint64_t{entropy()} << 32) | entropy();
+}
+
 }  // namespace
 
 RealHost::RealHost(asio::io_context& io_context, RealHostOptions options)
-    : io_context_(io_context), options_(std::move(options)), rng_(options_.seed) {
+    : io_context_(io_context),
+      options_(std::move(options)),
+      rng_(options_.seed ? *options_.seed : entropy_seed()) {
   for (const Address& address : options_.addresses)
     assert(!address.is_unspecified());
   auto limits = std::make_shared<StreamRateLimits>(

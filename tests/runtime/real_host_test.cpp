@@ -38,6 +38,18 @@ TEST(RealHost, HostsOnDifferentAddressesListenOnTheSamePort) {
   EXPECT_EQ(again.error(), asio::error::address_in_use) << again.error().message();
 }
 
+// A chosen seed gives the same numbers; hosts left unseeded draw different ones (two clients in
+// one process with equal peer ids would each take the other for itself).
+TEST(RealHost, UnseededHostsDrawDifferentNumbersAndSeededOnesRepeat) {
+  asio::io_context io_context;
+  net::RealHost first(io_context, {});
+  net::RealHost second(io_context, {});
+  EXPECT_NE(first.rng().next(), second.rng().next());
+  net::RealHost seeded(io_context, {.seed = 7});
+  net::RealHost same_seed(io_context, {.seed = 7});
+  EXPECT_EQ(seeded.rng().next(), same_seed.rng().next());
+}
+
 TEST(RealHost, UdpSocketsBindToTheHostsAddress) {
   asio::io_context io_context;
   net::RealHost host(io_context, {.addresses = {v4("127.0.0.4")}, .seed = 1});
