@@ -386,7 +386,7 @@ std::optional<std::vector<protocol::PeerAddress>> parse_peer_arguments(
 int run_client(TorrentInput input, const ClientOptions& options) {
   // No seed: the host draws one from entropy, so that a client's peer id and random choices do
   // not repeat between runs.
-  net::RealHostOptions host_options{.addresses = {}};
+  net::RealHostOptions host_options;
   if (!options.bind.empty()) {
     boost::system::error_code error;
     const auto address = asio::ip::make_address(options.bind, error);
