@@ -30,7 +30,7 @@ struct RealHostOptions {
   // own generator so that their code is the same in both backends. Unset: drawn from the
   // operating system's entropy, so that no two hosts, in one process or across runs, draw the
   // same numbers (a peer id among them) unless a caller chose the same seed for them.
-  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> seed = std::nullopt;
   // Limits shared by all the host's streams, in bytes per second; 0: none. With real sockets they
   // stand in for the access-link capacities of the simulated world. UDP is not limited.
   std::uint64_t upload_rate_bytes_per_second = 0;

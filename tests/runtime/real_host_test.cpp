@@ -45,8 +45,8 @@ TEST(RealHost, UnseededHostsDrawDifferentNumbersAndSeededOnesRepeat) {
   net::RealHost first(io_context, {});
   net::RealHost second(io_context, {});
   EXPECT_NE(first.rng().next(), second.rng().next());
-  net::RealHost seeded(io_context, {.seed = 7});
-  net::RealHost same_seed(io_context, {.seed = 7});
+  net::RealHost seeded(io_context, {.addresses = {}, .seed = 7});
+  net::RealHost same_seed(io_context, {.addresses = {}, .seed = 7});
   EXPECT_EQ(seeded.rng().next(), same_seed.rng().next());
 }
 
