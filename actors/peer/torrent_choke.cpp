@@ -64,9 +64,12 @@ void Torrent::request_early_choke_round() {
   // Checked first: it is cheap and usually settles it (interest arrives in bursts).
   if (soonest >= next_choke_round_) return;
   const std::int32_t slots = config_.choker.upload_slots + config_.choker.optimistic_slots;
-  const auto unchoked =
-      std::count_if(connections_.begin(), connections_.end(),
-                    [](const auto& entry) { return !entry.second->chokes_peer(); });
+  // Counting stops once every slot is known to be taken.
+  std::int32_t unchoked = 0;
+  for (auto entry = connections_.begin(); entry != connections_.end() && unchoked < slots;
+       ++entry) {
+    if (!entry->second->chokes_peer()) ++unchoked;
+  }
   if (unchoked >= slots) return;
   next_choke_round_ = soonest;
   choke_timer_.cancel();
