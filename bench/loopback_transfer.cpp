@@ -86,12 +86,9 @@ int main(int argc, char** argv) {
   }
   const protocol::Metainfo& metainfo = created->metainfo;
   asio::io_context io_context;
-  // Distinct seeds: a peer draws its id from its host's generator, and two peers with the same id
-  // take each other for a connection to themselves.
-  net::RealHost seed_host(io_context,
-                          {.addresses = {asio::ip::make_address_v4("127.0.0.2")}, .seed = 1});
-  net::RealHost leech_host(io_context,
-                           {.addresses = {asio::ip::make_address_v4("127.0.0.3")}, .seed = 2});
+  // Unseeded: each host draws its seed from entropy, so the two peers' ids differ.
+  net::RealHost seed_host(io_context, {.addresses = {asio::ip::make_address_v4("127.0.0.2")}});
+  net::RealHost leech_host(io_context, {.addresses = {asio::ip::make_address_v4("127.0.0.3")}});
   auto seed = std::make_unique<peer::Peer>(seed_host, peer::PeerConfig{.listen_port = 0});
   auto leech = std::make_unique<peer::Peer>(leech_host, peer::PeerConfig{.listen_port = 0});
   peer::Torrent& seeding = seed->add_torrent({.info_hash = metainfo.info_hash,
