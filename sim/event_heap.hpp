@@ -7,9 +7,9 @@
 // touches two lines, not up to four, and the next step's lines are prefetched while this one
 // moves. Removing the minimum walks the hole down along the smaller children (picked without
 // branches) and lifts the last key back up from there, which is cheap because the last key is
-// usually one of the largest. Every move records the slot in the queue's location table, so that
-// an event can be cancelled or moved in O(log n) without the heap ever writing into the events it
-// moves around.
+// usually one of the largest. Every move records the slot (tagged with which heap it is) in the
+// queue's location table, so that an event can be cancelled or moved in O(log n) without the heap
+// ever writing into the events it moves around.
 #pragma once
 
 #include "sim/event_slot.hpp"
@@ -37,7 +37,9 @@ struct CacheLineAllocator {
 
 class EventHeap {
  public:
-  explicit EventHeap(std::vector<EventLocation>& locations) : locations_(&locations) {
+  // `structure` is the top byte of every location this heap records (event_slot.hpp).
+  EventHeap(std::vector<EventLocation>& locations, EventLocation structure)
+      : locations_(&locations), tag_(structure << event_location_lane_shift) {
     keys_.resize(padding);
     entries_.resize(padding);
   }
@@ -78,7 +80,7 @@ class EventHeap {
   void place(std::size_t index, EventKey key, EventEntry entry) {
     keys_[padding + index] = key;
     entries_[padding + index] = entry;
-    (*locations_)[entry.id] = static_cast<EventLocation>(index);
+    (*locations_)[entry.id] = tag_ | static_cast<EventLocation>(index);
   }
   // The smallest of the children starting at `first_child` (at most `arity`, up to `size`).
   std::size_t smallest_child(std::size_t first_child, std::size_t size) const;
@@ -88,6 +90,7 @@ class EventHeap {
   std::vector<EventKey, CacheLineAllocator<EventKey>> keys_;
   std::vector<EventEntry, CacheLineAllocator<EventEntry>> entries_;
   std::vector<EventLocation>* locations_;
+  EventLocation tag_;
 };
 
 inline std::size_t EventHeap::smallest_child(std::size_t first_child, std::size_t size) const {

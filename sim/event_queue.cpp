@@ -47,9 +47,17 @@ void EventQueue::schedule(Event& event, TimePoint time) {
 }
 
 void EventQueue::insert(EventKey key, EventEntry entry) {
+  const auto time = static_cast<std::uint64_t>(key >> 64);
+  if (time > popped_time_ && time - popped_time_ >= far_horizon_ns) {
+    far_heap_.push(key, entry);
+    if (size_ == 1 || key < next_key_) {
+      next_source_ = far_heap_source;
+      next_key_ = key;
+    }
+    return;
+  }
   // Best fit: the lane whose last key is the largest one below `key`. That keeps each stream of
   // in-order events in a lane of its own, and uses as few lanes as the interleaving allows.
-  const auto time = static_cast<std::uint64_t>(key >> 64);
   // Compared as back time + 1, so that a free lane (lane_free + 1 == 0) never fits and 0 means
   // that none was found; the loop has no data-dependent branches.
   std::size_t chosen = lane_count;
@@ -102,14 +110,16 @@ std::size_t EventQueue::lane_capacity() const {
 void EventQueue::unlink(std::uint32_t id) {
   const EventLocation location = locations_[id];
   assert(location != event_location_none);
-  const std::size_t lane = static_cast<std::size_t>(location >> event_location_lane_shift);
+  const std::size_t structure = static_cast<std::size_t>(location >> event_location_lane_shift);
   const EventLocation index = location & event_location_index_mask;
   locations_[id] = event_location_none;
-  if (lane == 0) {
+  if (structure == 0) {
     heap_.remove_at(static_cast<std::size_t>(index));
+  } else if (structure == event_structure_far_heap) {
+    far_heap_.remove_at(static_cast<std::size_t>(index));
   } else {
-    lanes_[lane - 1].remove(index);
-    note_if_empty(lane - 1);
+    lanes_[structure - 1].remove(index);
+    note_if_empty(structure - 1);
   }
   find_next();
 }
@@ -126,15 +136,22 @@ TimePoint EventQueue::time_of(const Event& event) const {
   assert(event.scheduled_);
   assert(event.queue_ == this);
   const EventLocation location = locations_[event.id_];
-  const std::size_t lane = static_cast<std::size_t>(location >> event_location_lane_shift);
+  const std::size_t structure = static_cast<std::size_t>(location >> event_location_lane_shift);
   const EventLocation index = location & event_location_index_mask;
-  if (lane == 0) return event_key_time(heap_.key_at(static_cast<std::size_t>(index)));
-  return event_key_time(lanes_[lane - 1].key_at(index));
+  if (structure == 0) return event_key_time(heap_.key_at(static_cast<std::size_t>(index)));
+  if (structure == event_structure_far_heap) {
+    return event_key_time(far_heap_.key_at(static_cast<std::size_t>(index)));
+  }
+  return event_key_time(lanes_[structure - 1].key_at(index));
 }
 
 void EventQueue::find_next() {
   next_source_ = heap_source;
   next_key_ = heap_.empty() ? ~EventKey{0} : heap_.top_key();
+  if (!far_heap_.empty() && far_heap_.top_key() < next_key_) {
+    next_source_ = far_heap_source;
+    next_key_ = far_heap_.top_key();
+  }
   for (std::size_t lane = 0; lane < lanes_used_; ++lane) {
     if (!lanes_[lane].empty() && lanes_[lane].front_key() < next_key_) {
       next_source_ = lane;
@@ -147,9 +164,13 @@ Event& EventQueue::pop() {
   assert(!empty());
   EventEntry entry;
   popped_source_ = next_source_;
+  popped_time_ = static_cast<std::uint64_t>(next_key_ >> 64);
   if (next_source_ == heap_source) {
     entry = heap_.top_entry();
     heap_.pop();
+  } else if (next_source_ == far_heap_source) {
+    entry = far_heap_.top_entry();
+    far_heap_.pop();
   } else {
     entry = lanes_[next_source_].front_entry();
     lanes_[next_source_].pop_front();
@@ -166,7 +187,7 @@ void EventQueue::prefetch_next() const {
   if (!heap_.empty()) prefetch(heap_.top_entry().event);
   // Only the lane that was popped has a new front; every other front had its turn when it became
   // one (or was just scheduled, and is in cache).
-  if (popped_source_ == heap_source) return;
+  if (popped_source_ == heap_source || popped_source_ == far_heap_source) return;
   const EventLane& lane = lanes_[popped_source_];
   if (lane.empty()) return;
   lane.prefetch(1);
@@ -178,13 +199,16 @@ void EventQueue::clear() {
     entry.event->scheduled_ = false;
     locations_[entry.id] = event_location_none;
   };
-  for (std::size_t index = 0; index < heap_.size(); ++index)
-    forget(heap_.entry_at(index));
+  for (const EventHeap* heap : {&heap_, &far_heap_}) {
+    for (std::size_t index = 0; index < heap->size(); ++index)
+      forget(heap->entry_at(index));
+  }
   for (EventLane& lane : lanes_) {
     lane.for_each(forget);
     lane.clear();
   }
   heap_.clear();
+  far_heap_.clear();
   lane_back_times_.fill(lane_free);
   size_ = 0;
   next_source_ = heap_source;

@@ -4,12 +4,17 @@
 // scheduled, so events due at the same nanosecond fire in the order they were scheduled, whatever
 // their addresses or types.
 //
-// Two structures hold the scheduled events. Lanes (event_lane.hpp) are FIFOs that each take a
-// stream of events scheduled in increasing order; most events are (periodic timers, latencies,
-// serialisation times), and a lane handles them in O(1) with memory walked in order. An event
-// that fits no lane goes to a 4-ary heap (event_heap.hpp). The next event is the smallest of the
-// heap's top and the lanes' fronts; since keys are unique, which structure holds an event never
-// changes the order in which events fire. An event gets a small dense id the first time it is
+// Three structures hold the scheduled events. An event due more than far_horizon after the last
+// one popped goes to the far heap: in a large world most scheduled events are timeouts minutes
+// ahead (a connection's keep-alive and inactivity deadlines), and kept apart they no longer fill
+// the lanes with keys that near events cannot follow, nor the bottom levels of the heap that
+// every near event sifts through. Lanes (event_lane.hpp) are FIFOs that each take a stream of
+// near events scheduled in increasing order; most events are (periodic timers, latencies,
+// serialisation times), and a lane handles them in O(1) with memory walked in order. A near event
+// that fits no lane goes to the near heap, a 4-ary heap (event_heap.hpp) that stays small enough
+// to live in cache. The next event is the smallest of both heaps' tops and the lanes' fronts;
+// since keys are unique, which structure holds an event never changes the order in which events
+// fire, and far events need not move to the near heap as their time approaches. An event gets a small dense id the first time it is
 // scheduled; the queue keeps each id's location in a side array, so that an event can be
 // cancelled or moved without the queue ever writing into the events it moves around. Events are
 // embedded in their owners: scheduling never allocates once the arrays have grown.
@@ -112,8 +117,13 @@ class EventQueue {
  private:
   friend class Event;
   static constexpr std::size_t lane_count = 8;
-  // Where the next event is: a lane's index, or heap_source.
+  // Where the next event is: a lane's index, heap_source or far_heap_source.
   static constexpr std::size_t heap_source = lane_count;
+  static constexpr std::size_t far_heap_source = lane_count + 1;
+  static_assert(lane_count + 1 < event_structure_far_heap);
+  // Events due at least this long after the last one popped go to the far heap. A second is
+  // longer than most latencies and serialisation times, and far shorter than timeouts.
+  static constexpr std::uint64_t far_horizon_ns = 1'000'000'000;
 
   std::uint32_t acquire_id(Event& event) {
     if (event.queue_ == this) return event.id_;
@@ -132,7 +142,8 @@ class EventQueue {
   }
 
   std::vector<EventLocation> locations_;
-  EventHeap heap_{locations_};
+  EventHeap heap_{locations_, 0};
+  EventHeap far_heap_{locations_, event_structure_far_heap};
   std::array<EventLane, lane_count> lanes_;
   // The time of each lane's last key, or lane_free. Because a new key has the newest sequence
   // number, it may follow a lane's last key exactly when its time is not earlier: insertion
@@ -146,6 +157,8 @@ class EventQueue {
   // Where the last popped event came from (prefetch_next() looks ahead there).
   std::size_t popped_source_ = heap_source;
   EventKey next_key_ = ~EventKey{0};
+  // The time of the last event popped, in nanoseconds: what "far" is measured from.
+  std::uint64_t popped_time_ = 0;
   std::size_t size_ = 0;
   std::vector<std::uint32_t> ids_free_;
   std::uint64_t sequence_next_ = 0;

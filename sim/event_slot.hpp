@@ -1,4 +1,4 @@
-// What the event queue's two structures (the heap and the lanes) store for a scheduled event: its
+// What the event queue's structures (the lanes and the two heaps) store for a scheduled event: its
 // key, its event, its dense id; and where each id currently sits.
 #pragma once
 
@@ -29,12 +29,14 @@ struct EventEntry {
   std::uint32_t id;
 };
 
-// Where an id's event is: nowhere, a heap slot, or an absolute position in one of the lanes. The
-// top byte says which structure (0: the heap, l + 1: lane l), the rest is the index.
+// Where an id's event is: nowhere, a slot in one of the heaps, or an absolute position in one of
+// the lanes. The top byte says which structure (0: the near heap, l + 1: lane l,
+// event_structure_far_heap: the far heap), the rest is the index.
 using EventLocation = std::uint64_t;
 constexpr EventLocation event_location_none = ~EventLocation{0};
 constexpr unsigned event_location_lane_shift = 56;
 constexpr EventLocation event_location_index_mask =
     (EventLocation{1} << event_location_lane_shift) - 1;
+constexpr EventLocation event_structure_far_heap = 0xfe;
 
 }  // namespace swarmlab::sim
