@@ -4,20 +4,20 @@
 // scheduled, so events due at the same nanosecond fire in the order they were scheduled, whatever
 // their addresses or types.
 //
-// Three structures hold the scheduled events. An event due more than far_horizon after the last
+// Three structures hold the scheduled events. An event due at least far_horizon_ns after the last
 // one popped goes to the far heap: in a large world most scheduled events are timeouts minutes
 // ahead (a connection's keep-alive and inactivity deadlines), and kept apart they no longer fill
-// the lanes with keys that near events cannot follow, nor the bottom levels of the heap that
-// every near event sifts through. Lanes (event_lane.hpp) are FIFOs that each take a stream of
-// near events scheduled in increasing order; most events are (periodic timers, latencies,
-// serialisation times), and a lane handles them in O(1) with memory walked in order. A near event
-// that fits no lane goes to the near heap, a 4-ary heap (event_heap.hpp) that stays small enough
-// to live in cache. The next event is the smallest of both heaps' tops and the lanes' fronts;
-// since keys are unique, which structure holds an event never changes the order in which events
-// fire, and far events need not move to the near heap as their time approaches. An event gets a small dense id the first time it is
-// scheduled; the queue keeps each id's location in a side array, so that an event can be
-// cancelled or moved without the queue ever writing into the events it moves around. Events are
-// embedded in their owners: scheduling never allocates once the arrays have grown.
+// the levels of the heap that every near event sifts through. Lanes (event_lane.hpp) are FIFOs
+// that each take a stream of near events scheduled in increasing order; most events are (periodic
+// timers, latencies, serialisation times), and a lane handles them in O(1) with memory walked in
+// order. A near event that fits no lane goes to the near heap, a 4-ary heap (event_heap.hpp) that
+// stays small enough to live in cache. The next event is the smallest of both heaps' tops and the
+// lanes' fronts; since keys are unique, which structure holds an event never changes the order in
+// which events fire, and far events need not move to the near heap as their time approaches. An
+// event gets a small dense id the first time it is scheduled; the queue keeps each id's location
+// in a side array, so that an event can be cancelled or moved without the queue ever writing into
+// the events it moves around. Events are embedded in their owners: scheduling never allocates
+// once the arrays have grown.
 #pragma once
 
 #include "net/time.hpp"
