@@ -48,14 +48,20 @@ void EventQueue::schedule(Event& event, TimePoint time) {
 
 void EventQueue::insert(EventKey key, EventEntry entry) {
   const auto time = static_cast<std::uint64_t>(key >> 64);
+  std::size_t source = far_heap_source;
   if (time > popped_time_ && time - popped_time_ >= far_horizon_ns) {
     far_heap_.push(key, entry);
-    if (size_ == 1 || key < next_key_) {
-      next_source_ = far_heap_source;
-      next_key_ = key;
-    }
-    return;
+  } else {
+    source = insert_near(key, entry, time);
   }
+  // A key smaller than every other is at the front of whichever structure took it.
+  if (size_ == 1 || key < next_key_) {
+    next_source_ = source;
+    next_key_ = key;
+  }
+}
+
+std::size_t EventQueue::insert_near(EventKey key, EventEntry entry, std::uint64_t time) {
   // Best fit: the lane whose last key is the largest one below `key`. That keeps each stream of
   // in-order events in a lane of its own, and uses as few lanes as the interleaving allows.
   // Compared as back time + 1, so that a free lane (lane_free + 1 == 0) never fits and 0 means
@@ -75,29 +81,23 @@ void EventQueue::insert(EventKey key, EventEntry entry) {
     }
     if (chosen == lane_count && lanes_used_ < lane_count) chosen = lanes_used_++;
   }
-  std::size_t source = heap_source;
   if (chosen == lane_count) {
     heap_.push(key, entry);
-  } else {
-    EventLane& lane = lanes_[chosen];
-    const EventLocation lane_tag = static_cast<EventLocation>(chosen + 1)
-                                   << event_location_lane_shift;
-    if (lane.worth_compacting()) {
-      lane.compact([&](const EventEntry& moved, std::uint64_t position) {
-        locations_[moved.id] = lane_tag | position;
-      });
-    }
-    const std::uint64_t position = lane.push(key, entry);
-    assert(position <= event_location_index_mask);
-    locations_[entry.id] = lane_tag | position;
-    lane_back_times_[chosen] = time;
-    source = chosen;
+    return heap_source;
   }
-  // A key smaller than every other is at the front of whichever structure took it.
-  if (size_ == 1 || key < next_key_) {
-    next_source_ = source;
-    next_key_ = key;
+  EventLane& lane = lanes_[chosen];
+  const EventLocation lane_tag = static_cast<EventLocation>(chosen + 1)
+                                 << event_location_lane_shift;
+  if (lane.worth_compacting()) {
+    lane.compact([&](const EventEntry& moved, std::uint64_t position) {
+      locations_[moved.id] = lane_tag | position;
+    });
   }
+  const std::uint64_t position = lane.push(key, entry);
+  assert(position <= event_location_index_mask);
+  locations_[entry.id] = lane_tag | position;
+  lane_back_times_[chosen] = time;
+  return chosen;
 }
 
 std::size_t EventQueue::lane_capacity() const {

@@ -132,6 +132,8 @@ class EventQueue {
   std::uint32_t acquire_new_id(Event& event);
   void release_id(std::uint32_t id);
   void insert(EventKey key, EventEntry entry);
+  // Puts a key due before the far horizon in a lane or the near heap; returns which.
+  std::size_t insert_near(EventKey key, EventEntry entry, std::uint64_t time);
   // Takes a scheduled entry out of whichever structure holds it.
   void unlink(std::uint32_t id);
   // Finds the next event again (after it left, or after any removal).
