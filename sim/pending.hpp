@@ -83,6 +83,9 @@ class Pending {
  private:
   template <class OnCancel>
   struct Filter {
+    // Asio constructs the handler it stores with parentheses, which initialise an aggregate only
+    // in compilers that implement C++20's parenthesised aggregate initialisation.
+    explicit Filter(OnCancel on_cancel_function) : on_cancel(std::move(on_cancel_function)) {}
     OnCancel on_cancel;
     void operator()(boost::asio::cancellation_type_t type) {
       using boost::asio::cancellation_type;

@@ -109,28 +109,36 @@ class ReadyQueue {
     head_ = 0;
   }
 
+  // Static member functions rather than lambdas in operations_for's initialiser: their bodies see
+  // the complete class, which an initialiser of a static data member does not.
   template <class Stored>
-  static constexpr Operations operations_for{
-      [](Slot& slot, ReadyQueue& queue) {
-        // Move the callable out first: running it may push into (and grow) this queue.
-        Stored callable(std::move(object<Stored>(slot)));
-        object<Stored>(slot).~Stored();
-        queue.release_front();
-        std::move(callable)();
-      },
-      [](Slot& slot, ReadyQueue& queue) {
-        // Destroying a handler may post (Asio unwinds an abandoned coroutine through its
-        // executor), so the slot is released before the callable dies.
-        Stored callable(std::move(object<Stored>(slot)));
-        object<Stored>(slot).~Stored();
-        queue.release_front();
-      },
-      [](Slot& target, Slot& source) {
-        new (target.storage) Stored(std::move(object<Stored>(source)));
-        object<Stored>(source).~Stored();
-        target.operations = source.operations;
-      },
-  };
+  static void take_and_run(Slot& slot, ReadyQueue& queue) {
+    // Move the callable out first: running it may push into (and grow) this queue.
+    Stored callable(std::move(object<Stored>(slot)));
+    object<Stored>(slot).~Stored();
+    queue.release_front();
+    std::move(callable)();
+  }
+
+  template <class Stored>
+  static void take_and_destroy(Slot& slot, ReadyQueue& queue) {
+    // Destroying a handler may post (Asio unwinds an abandoned coroutine through its executor),
+    // so the slot is released before the callable dies, at the end of this scope.
+    [[maybe_unused]] Stored callable(std::move(object<Stored>(slot)));
+    object<Stored>(slot).~Stored();
+    queue.release_front();
+  }
+
+  template <class Stored>
+  static void relocate(Slot& target, Slot& source) {
+    new (target.storage) Stored(std::move(object<Stored>(source)));
+    object<Stored>(source).~Stored();
+    target.operations = source.operations;
+  }
+
+  template <class Stored>
+  static constexpr Operations operations_for{&take_and_run<Stored>, &take_and_destroy<Stored>,
+                                             &relocate<Stored>};
 
   std::unique_ptr<Slot[]> slots_;
   std::size_t capacity_;  // always a power of two

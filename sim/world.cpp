@@ -277,7 +277,7 @@ void World::remove_stalled(Pipe& pipe) {
 void World::resume_stalled() {
   // Resuming may stall other pipes again (appended to the list and visited later: still cut, they
   // stay); each visit either removes the pipe or leaves it, so this ends.
-  stalled_.for_each([this](Pipe& pipe) { pipe.recheck_path(); });
+  stalled_.for_each([](Pipe& pipe) { pipe.recheck_path(); });
 }
 
 }  // namespace swarmlab::sim
