@@ -1,12 +1,15 @@
 #include "scenarios/spec_decode.hpp"
 
+#include "scenarios/text_file.hpp"
+
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <string_view>
 
 namespace swarmlab::scenarios {
 
@@ -372,15 +375,18 @@ void decode_scenario(const toml::table& root, const std::filesystem::path& folde
 std::optional<std::vector<net::Duration>> read_arrival_times(const std::filesystem::path& path,
                                                              const toml::node& source,
                                                              Diagnostics& diagnostics) {
-  std::ifstream file(path);
-  if (!file) {
-    diagnostics.add(source, "cannot open arrival file " + path.string());
+  const TextFile file = read_text_file(path, limits::arrival_file_size_max);
+  if (!file.error.empty()) {
+    diagnostics.add(source, "arrival file " + path.string() + ": " + file.error);
     return std::nullopt;
   }
   std::vector<net::Duration> times;
-  std::string line;
+  std::string_view rest = file.text;
   std::size_t line_number = 0;
-  while (std::getline(file, line) && times.size() <= limits::arrival_times_max) {
+  while (!rest.empty() && times.size() <= limits::arrival_times_max) {
+    const std::size_t line_end = std::min(rest.find('\n'), rest.size());
+    const std::string_view line = rest.substr(0, line_end);
+    rest.remove_prefix(std::min(line_end + 1, rest.size()));
     ++line_number;
     const std::size_t first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#') continue;
@@ -393,7 +399,7 @@ std::optional<std::vector<net::Duration>> read_arrival_times(const std::filesyst
     if (error != std::errc{} || !trailing_blank || !(seconds >= 0) ||
         seconds > static_cast<double>(limits::duration_seconds_max)) {
       diagnostics.add(path.string() + ":" + std::to_string(line_number),
-                      "not a number of seconds >= 0: '" + line + "'");
+                      "not a number of seconds >= 0: '" + std::string(line) + "'");
       return std::nullopt;
     }
     times.emplace_back(static_cast<std::int64_t>(std::llround(seconds * 1e9)));

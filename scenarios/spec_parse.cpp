@@ -3,11 +3,11 @@
 #include "scenarios/overrides.hpp"
 #include "scenarios/spec_decode.hpp"
 #include "scenarios/table_reader.hpp"
+#include "scenarios/text_file.hpp"
 
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
-#include <fstream>
 #include <sstream>
 
 namespace swarmlab::scenarios {
@@ -53,21 +53,11 @@ LoadResult parse_scenario(std::string_view text, const std::string& source,
 
 LoadResult load_scenario(const std::filesystem::path& path,
                          std::span<const std::string> overrides) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return std::vector<Diagnostic>{{.source = path.string(), .message = "cannot open the file"}};
+  const TextFile file = read_text_file(path, limits::scenario_text_size_max);
+  if (!file.error.empty()) {
+    return std::vector<Diagnostic>{{.source = path.string(), .message = file.error}};
   }
-  std::string text;
-  char buffer[64 * 1024];
-  while (file.read(buffer, sizeof buffer) || file.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(file.gcount()));
-    if (text.size() > limits::scenario_text_size_max) {
-      return std::vector<Diagnostic>{
-          {.source = path.string(),
-           .message = fmt::format("larger than {} bytes", limits::scenario_text_size_max)}};
-    }
-  }
-  LoadResult result = parse_scenario(text, path.string(), path.parent_path(), overrides);
+  LoadResult result = parse_scenario(file.text, path.string(), path.parent_path(), overrides);
   if (auto* loaded = std::get_if<LoadedScenario>(&result); loaded && loaded->spec.name.empty()) {
     loaded->spec.name = path.stem().string();
   }

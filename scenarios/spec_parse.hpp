@@ -23,6 +23,8 @@ inline constexpr std::uint32_t group_count_max = 64;
 inline constexpr std::uint32_t host_count_max = 200'000;
 inline constexpr std::size_t fault_count_max = 1024;
 inline constexpr std::size_t arrival_times_max = host_count_max;
+// Room for arrival_times_max lines of a number each, with comments.
+inline constexpr std::size_t arrival_file_size_max = 64 * arrival_times_max;
 inline constexpr std::uint32_t file_count_max = 10'000;
 inline constexpr std::uint32_t piece_count_max = 1u << 22;
 inline constexpr std::uint32_t piece_length_bytes_min = 16 * 1024;

@@ -3,6 +3,7 @@
 #include "scenarios/schedule.hpp"
 #include "tests/scenarios/scenario_text.hpp"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -105,6 +106,20 @@ TEST(ScenarioArrivals, FileWithABadLineIsAMistake) {
   ASSERT_EQ(errors->size(), 1u);
   EXPECT_EQ(scenarios::format(errors->front()),
             (folder / name).string() + ":2: not a number of seconds >= 0: 'soon'");
+}
+
+// A file named by mistake that never ends (here a device) is refused after a bounded read instead
+// of being read until memory runs out.
+TEST(ScenarioArrivals, FileWithoutEndIsRefusedAfterABoundedRead) {
+  const std::string text = "[groups.a]\narrival = { process = \"file\", file = \"/dev/zero\" }\n";
+  scenarios::LoadResult result =
+      scenarios::parse_scenario(text, "test.toml", std::filesystem::temp_directory_path(), {});
+  const auto* errors = std::get_if<std::vector<scenarios::Diagnostic>>(&result);
+  ASSERT_NE(errors, nullptr);
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ(scenarios::format(errors->front()),
+            fmt::format("test.toml:2:38: arrival file /dev/zero: larger than {} bytes",
+                        scenarios::limits::arrival_file_size_max));
 }
 
 TEST(ScenarioDepartures, EachPolicy) {
