@@ -17,8 +17,8 @@
 #include "actors/peer/torrent_layout.hpp"
 #include "actors/peer/tracker_client.hpp"
 #include "actors/peer/tracker_request.hpp"
-#include "apps/file_io.hpp"
 #include "apps/status_line.hpp"
+#include "net/file_io.hpp"
 #include "net/real_host.hpp"
 
 #include <fmt/core.h>
@@ -354,7 +354,7 @@ std::optional<TorrentInput> load_torrent_input(std::string_view command_name,
     }
     return TorrentInput(std::move(*link));
   }
-  const auto bytes = read_file(input, protocol::metainfo_size_max);
+  const auto bytes = net::read_file(input, protocol::metainfo_size_max);
   if (!bytes) {
     fmt::print(stderr, "{}: {}: {}\n", command_name, input, bytes.error().message());
     return std::nullopt;

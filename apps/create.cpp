@@ -1,6 +1,6 @@
 // `swarmlab create PATH -o FILE.torrent`: makes a v1 torrent of a file or a directory.
 #include "apps/commands.hpp"
-#include "apps/file_io.hpp"
+#include "net/file_io.hpp"
 #include "protocol/torrent_creator.hpp"
 
 #include <fmt/core.h>
@@ -65,7 +65,7 @@ int run_create(const CreateArguments& arguments) {
     fmt::print(stderr, "swarmlab create: {}\n", created.error().describe());
     return 1;
   }
-  if (const auto error = write_file_atomically(arguments.output, created->torrent_file)) {
+  if (const auto error = net::write_file_atomically(arguments.output, created->torrent_file)) {
     fmt::print(stderr, "swarmlab create: {}: {}\n", arguments.output, error.message());
     return 1;
   }

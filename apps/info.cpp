@@ -1,7 +1,7 @@
 // `swarmlab info FILE.torrent|MAGNET [--json]`: describes a torrent file or a magnet link.
 #include "apps/commands.hpp"
-#include "apps/file_io.hpp"
 #include "apps/json_text.hpp"
+#include "net/file_io.hpp"
 #include "protocol/magnet.hpp"
 #include "protocol/metainfo.hpp"
 
@@ -98,7 +98,7 @@ boost::json::object to_json(const protocol::Metainfo& metainfo) {
 }
 
 int describe_torrent_file(const InfoArguments& arguments) {
-  auto bytes = read_file(arguments.input, protocol::metainfo_size_max);
+  auto bytes = net::read_file(arguments.input, protocol::metainfo_size_max);
   if (!bytes) {
     fmt::print(stderr, "swarmlab info: {}: {}\n", arguments.input, bytes.error().message());
     return 1;

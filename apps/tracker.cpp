@@ -3,7 +3,7 @@
 #include "actors/tracker/tracker.hpp"
 #include "actors/tracker/whitelist.hpp"
 #include "apps/commands.hpp"
-#include "apps/file_io.hpp"
+#include "net/file_io.hpp"
 #include "net/real_host.hpp"
 
 #include <fmt/core.h>
@@ -50,7 +50,7 @@ std::size_t line_of(const std::string& text, std::size_t offset) {
 
 // Fills the access list of private mode; false (after saying why) if the file is unusable.
 bool load_whitelist(const std::string& path, TrackerConfig& config) {
-  const auto text = read_file(path, tracker::limits::whitelist_file_size_bytes_max);
+  const auto text = net::read_file(path, tracker::limits::whitelist_file_size_bytes_max);
   if (!text) {
     fmt::print(stderr, "swarmlab tracker: {}: {}\n", path, text.error().message());
     return false;

@@ -1,6 +1,6 @@
 #include "scenarios/spec_decode.hpp"
 
-#include "scenarios/text_file.hpp"
+#include "net/file_io.hpp"
 
 #include <fmt/core.h>
 
@@ -372,16 +372,22 @@ void decode_scenario(const toml::table& root, const std::filesystem::path& folde
   }
 }
 
+std::string describe_read_error(std::error_code error, std::size_t size_max) {
+  if (error == std::errc::file_too_large) return fmt::format("larger than {} bytes", size_max);
+  return error.message();
+}
+
 std::optional<std::vector<net::Duration>> read_arrival_times(const std::filesystem::path& path,
                                                              const toml::node& source,
                                                              Diagnostics& diagnostics) {
-  const TextFile file = read_text_file(path, limits::arrival_file_size_max);
-  if (!file.error.empty()) {
-    diagnostics.add(source, "arrival file " + path.string() + ": " + file.error);
+  const auto text = net::read_file(path, limits::arrival_file_size_max);
+  if (!text) {
+    diagnostics.add(source, "arrival file " + path.string() + ": " +
+                                describe_read_error(text.error(), limits::arrival_file_size_max));
     return std::nullopt;
   }
   std::vector<net::Duration> times;
-  std::string_view rest = file.text;
+  std::string_view rest = *text;
   std::size_t line_number = 0;
   while (!rest.empty() && times.size() <= limits::arrival_times_max) {
     const std::size_t line_end = std::min(rest.find('\n'), rest.size());

@@ -8,12 +8,19 @@
 
 #include <toml++/toml.h>
 
+#include <cstddef>
 #include <filesystem>
+#include <string>
+#include <system_error>
 
 namespace swarmlab::scenarios {
 
 void decode_scenario(const toml::table& root, const std::filesystem::path& folder,
                      ScenarioSpec& spec, Diagnostics& diagnostics);
+
+// Why a file a scenario names could not be read: "larger than N bytes" past its limit, otherwise
+// the system's reason.
+std::string describe_read_error(std::error_code error, std::size_t size_max);
 
 // Arrival times from a file: one number of seconds per line; blank lines and lines starting with
 // '#' are skipped. Problems are reported against `source` (the `file` key's value).

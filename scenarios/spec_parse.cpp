@@ -1,9 +1,9 @@
 #include "scenarios/spec_parse.hpp"
 
+#include "net/file_io.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/spec_decode.hpp"
 #include "scenarios/table_reader.hpp"
-#include "scenarios/text_file.hpp"
 
 #include <fmt/core.h>
 #include <toml++/toml.h>
@@ -53,11 +53,13 @@ LoadResult parse_scenario(std::string_view text, const std::string& source,
 
 LoadResult load_scenario(const std::filesystem::path& path,
                          std::span<const std::string> overrides) {
-  const TextFile file = read_text_file(path, limits::scenario_text_size_max);
-  if (!file.error.empty()) {
-    return std::vector<Diagnostic>{{.source = path.string(), .message = file.error}};
+  const auto text = net::read_file(path, limits::scenario_text_size_max);
+  if (!text) {
+    return std::vector<Diagnostic>{
+        {.source = path.string(),
+         .message = describe_read_error(text.error(), limits::scenario_text_size_max)}};
   }
-  LoadResult result = parse_scenario(file.text, path.string(), path.parent_path(), overrides);
+  LoadResult result = parse_scenario(*text, path.string(), path.parent_path(), overrides);
   if (auto* loaded = std::get_if<LoadedScenario>(&result); loaded && loaded->spec.name.empty()) {
     loaded->spec.name = path.stem().string();
   }

@@ -53,11 +53,11 @@ TEST(EventQueue, OrdersByTimeThenSchedulingOrder) {
 
 // Drives an EventQueue and a reference model (an ordered map) with the same random schedules,
 // cancellations and pops, and checks that they agree at every step. `delay_for(event)` picks how
-// far ahead of now an event is scheduled. Returns how many of the events popped had been scheduled
-// at least `far_ns` ahead.
+// far ahead of now an event is scheduled. `far_popped`, when given, counts the events popped that
+// had been scheduled a second or more ahead.
 template <class DelayFor>
-int check_against_model(int event_count, int operation_count, DelayFor delay_for,
-                        std::int64_t far_ns = 1'000'000'000) {
+void check_against_model(int event_count, int operation_count, DelayFor delay_for,
+                         int* far_popped = nullptr) {
   net::Rng rng(5);
   EventQueue queue;
   std::vector<int> log;
@@ -67,8 +67,7 @@ int check_against_model(int event_count, int operation_count, DelayFor delay_for
   // The model: (time, sequence) -> event, and each event's current key.
   std::map<std::pair<std::int64_t, std::uint64_t>, int> model;
   std::map<int, std::pair<std::int64_t, std::uint64_t>> keys;
-  std::map<int, bool> scheduled_far;
-  int far_popped = 0;
+  std::vector<bool> scheduled_far(static_cast<std::size_t>(event_count));
   std::uint64_t sequence = 0;
   std::int64_t now = 0;
   for (int step = 0; step < operation_count; ++step) {
@@ -77,12 +76,12 @@ int check_against_model(int event_count, int operation_count, DelayFor delay_for
     if (choice < 6) {
       const std::int64_t delay = delay_for(event, rng);
       const std::int64_t time = now + delay;
-      scheduled_far[event] = delay >= far_ns;
+      scheduled_far[static_cast<std::size_t>(event)] = delay >= 1'000'000'000;
       if (keys.contains(event)) model.erase(keys[event]);
       keys[event] = {time, sequence++};
       model[keys[event]] = event;
       queue.schedule(*events[event], TimePoint(Duration(time)));
-      EXPECT_EQ(queue.time_of(*events[event]), TimePoint(Duration(time)));
+      ASSERT_EQ(queue.time_of(*events[event]), TimePoint(Duration(time)));
     } else if (choice < 8) {
       if (keys.contains(event)) {
         model.erase(keys[event]);
@@ -91,20 +90,19 @@ int check_against_model(int event_count, int operation_count, DelayFor delay_for
       queue.cancel(*events[event]);
     } else if (!model.empty()) {
       const auto expected = model.begin();
-      EXPECT_EQ(queue.next_time(), TimePoint(Duration(expected->first.first)));
+      ASSERT_EQ(queue.next_time(), TimePoint(Duration(expected->first.first)));
       Event& popped = queue.pop();
-      EXPECT_EQ(&popped, events[expected->second].get());
-      if (&popped != events[expected->second].get()) break;
-      far_popped += scheduled_far[expected->second] ? 1 : 0;
+      ASSERT_EQ(&popped, events[expected->second].get());
+      if (far_popped != nullptr && scheduled_far[static_cast<std::size_t>(expected->second)]) {
+        ++*far_popped;
+      }
       now = expected->first.first;
       keys.erase(expected->second);
       model.erase(expected);
     }
-    EXPECT_EQ(queue.size(), model.size());
-    if (queue.size() != model.size()) break;
+    ASSERT_EQ(queue.size(), model.size());
   }
   queue.clear();
-  return far_popped;
 }
 
 TEST(EventQueue, AgreesWithAReferenceModelUnderRandomOperations) {
@@ -140,15 +138,19 @@ TEST(EventQueue, ReArmedLongTimeoutsKeepOrderAndBoundedStorage) {
 // between the near and the far structures as they are rescheduled or cancelled, and far ones fire
 // from there when their time comes. The order must stay exactly (time, sequence).
 TEST(EventQueue, AgreesWithAReferenceModelWithFarTimeouts) {
-  const int far_popped = check_against_model(300, 60000, [](int event, net::Rng& rng) {
-    // Near events are scheduled less often than events are popped, so that now and then only far
-    // ones are left.
-    if (rng.below(4) != 0) {
-      return static_cast<std::int64_t>(1'000'000'000 + rng.below(120'000'000'000));
-    }
-    if (event % 3 == 0) return static_cast<std::int64_t>(100 * (event % 11));
-    return static_cast<std::int64_t>(rng.below(1000));
-  });
+  int far_popped = 0;
+  check_against_model(
+      300, 60000,
+      [](int event, net::Rng& rng) {
+        // Near events are scheduled less often than events are popped, so that now and then only
+        // far ones are left.
+        if (rng.below(4) != 0) {
+          return static_cast<std::int64_t>(1'000'000'000 + rng.below(120'000'000'000));
+        }
+        if (event % 3 == 0) return static_cast<std::int64_t>(100 * (event % 11));
+        return static_cast<std::int64_t>(rng.below(1000));
+      },
+      &far_popped);
   // Enough far events came due to exercise popping them, not only scheduling them.
   EXPECT_GT(far_popped, 1000);
 }

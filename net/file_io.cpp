@@ -1,4 +1,4 @@
-#include "apps/file_io.hpp"
+#include "net/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
-namespace swarmlab::apps {
+namespace swarmlab::net {
 namespace {
 
 std::error_code last_error() {
@@ -91,4 +91,4 @@ std::error_code write_file_atomically(const std::filesystem::path& path, std::st
   return error;
 }
 
-}  // namespace swarmlab::apps
+}  // namespace swarmlab::net

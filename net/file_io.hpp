@@ -1,4 +1,5 @@
-// Whole-file reads with a size limit, and writes that never leave a half-written file behind.
+// Whole-file reads with a size limit, and writes that never leave a half-written file behind
+// (torrent files, whitelists, scenario and arrival files).
 #pragma once
 
 #include <boost/system/result.hpp>
@@ -9,7 +10,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace swarmlab::apps {
+namespace swarmlab::net {
 
 // The file's bytes; std::errc::file_too_large if it is longer than `size_max`.
 boost::system::result<std::string, std::error_code> read_file(const std::filesystem::path& path,
@@ -20,4 +21,4 @@ boost::system::result<std::string, std::error_code> read_file(const std::filesys
 // temporary file is removed and `path` is untouched.
 std::error_code write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
-}  // namespace swarmlab::apps
+}  // namespace swarmlab::net
