@@ -82,8 +82,13 @@ class ClientRun {
 
   asio::awaitable<void> run(TorrentInput input);
   // SIGINT or SIGTERM: end the run cleanly (a second signal cancels everything at once).
-  void request_stop();
-  int exit_code() const { return exit_code_; }
+  void request_stop(int signal_number);
+  // A run stopped by a signal before its data was complete did not do its job: 128 + the
+  // signal's number, as a shell reports it. Once complete, a signal is how seeding ends: 0.
+  int exit_code() const {
+    if (exit_code_ == 0 && stop_signal_ != 0 && !complete_) return 128 + stop_signal_;
+    return exit_code_;
+  }
 
  private:
   asio::awaitable<std::optional<protocol::Metainfo>> obtain_metainfo(TorrentInput input);
@@ -108,6 +113,8 @@ class ClientRun {
   std::vector<protocol::PeerAddress> peers_;
   net::Timer wake_timer_;
   bool stop_requested_ = false;
+  int stop_signal_ = 0;
+  bool complete_ = false;
   bool status_line_open_ = false;
   int exit_code_ = 0;
   std::optional<peer::MetadataFetch> fetch_;
@@ -126,7 +133,8 @@ asio::awaitable<void> ClientRun::run(TorrentInput input) {
   co_await shut_down(*torrent_);
 }
 
-void ClientRun::request_stop() {
+void ClientRun::request_stop(int signal_number) {
+  if (stop_signal_ == 0) stop_signal_ = signal_number;
   // Before the torrent exists (fetching metadata) there is nothing to flush: end at once.
   if (stop_requested_ || torrent_ == nullptr) {
     host_.cancel_tasks();
@@ -263,11 +271,12 @@ asio::awaitable<void> ClientRun::watch(peer::Torrent& torrent) {
     const peer::TorrentState state = torrent.state();
     if (state == peer::TorrentState::failed) {
       end_status_line();
-      fmt::print(stderr, "{}: {}: storage failure; stopping\n", options_.command_name,
-                 options_.save_path.string());
+      fmt::print(stderr, "{}: {}: storage failure: {}; stopping\n", options_.command_name,
+                 options_.save_path.string(), torrent.storage_error().message());
       exit_code_ = 1;
       co_return;
     }
+    if (state == peer::TorrentState::finished) complete_ = true;
     if (state == peer::TorrentState::finished || state == peer::TorrentState::stopped) break;
     if (state != peer::TorrentState::checking && !reported_checked) {
       reported_checked = true;
@@ -277,6 +286,7 @@ asio::awaitable<void> ClientRun::watch(peer::Torrent& torrent) {
     }
     if (state == peer::TorrentState::seeding && !reported_complete) {
       reported_complete = true;
+      complete_ = true;
       end_status_line();
       fmt::print("complete: every piece verified\n");
       std::fflush(stdout);
@@ -410,9 +420,9 @@ int run_client(TorrentInput input, const ClientOptions& options) {
   ClientRun run(options, host, peer);
   asio::signal_set signals(io_context, SIGINT, SIGTERM);
   std::function<void()> arm_signals = [&] {
-    signals.async_wait([&](const boost::system::error_code& error, int) {
+    signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
       if (error) return;
-      run.request_stop();
+      run.request_stop(signal_number);
       arm_signals();
     });
   };

@@ -8,7 +8,10 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <system_error>
 
 namespace swarmlab::apps {
 namespace {
@@ -59,13 +62,45 @@ protocol::CreateOptions to_options(const CreateArguments& arguments) {
   return options;
 }
 
+// Where the .torrent goes: through a symbolic link to the file it names (the link stays), never
+// over the content being shared nor over anything but a regular file. An error line otherwise.
+std::optional<std::filesystem::path> output_target(const CreateArguments& arguments) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path output = fs::weakly_canonical(arguments.output, error);
+  if (error) {
+    fmt::print(stderr, "swarmlab create: {}: {}\n", arguments.output, error.message());
+    return std::nullopt;
+  }
+  const fs::file_status status = fs::status(output, error);
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    fmt::print(stderr, "swarmlab create: {}: exists and is not a regular file; not replacing it\n",
+               arguments.output);
+    return std::nullopt;
+  }
+  const fs::path source = fs::weakly_canonical(arguments.source, error);
+  if (!error) {
+    const fs::path relative = output.lexically_relative(source);
+    if (!relative.empty() && *relative.begin() != "..") {
+      fmt::print(stderr,
+                 "swarmlab create: {}: {} the content being shared ({}); write the torrent "
+                 "elsewhere\n",
+                 arguments.output, relative == "." ? "is" : "is inside", arguments.source);
+      return std::nullopt;
+    }
+  }
+  return output;
+}
+
 int run_create(const CreateArguments& arguments) {
+  const std::optional<std::filesystem::path> output = output_target(arguments);
+  if (!output) return 1;
   auto created = protocol::create_torrent(arguments.source, to_options(arguments));
   if (!created) {
     fmt::print(stderr, "swarmlab create: {}\n", created.error().describe());
     return 1;
   }
-  if (const auto error = net::write_file_atomically(arguments.output, created->torrent_file)) {
+  if (const auto error = net::write_file_atomically(*output, created->torrent_file)) {
     fmt::print(stderr, "swarmlab create: {}: {}\n", arguments.output, error.message());
     return 1;
   }

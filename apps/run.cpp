@@ -5,9 +5,11 @@
 // lines otherwise), prints a summary and, as the last line, `trace-hash: <hex>` (real runs:
 // `trace-hash: none (...)`, they have none). Exits 1 on bad input (every mistake listed with its
 // file, line and column; a scenario or flag the real backend cannot run), 3 on an invariant
-// violation, 4 when --check-determinism finds two runs that differ; 0 otherwise (a time limit
+// violation, 4 when --check-determinism finds two runs that differ, 128 + the signal's number when
+// SIGINT or SIGTERM stopped the run (it is recorded as 'interrupted'); 0 otherwise (a time limit
 // reached is not an error).
 #include "apps/commands.hpp"
+#include "apps/stop_signals.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/real_backend.hpp"
 #include "scenarios/spec_parse.hpp"
@@ -17,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -156,7 +159,7 @@ std::optional<LoadedScenario> load(const RunCommandOptions& options) {
 }
 
 RunResult run_once(const LoadedScenario& scenario, const RunCommandOptions& command,
-                   std::optional<std::string> database) {
+                   std::optional<std::string> database, StopSignals& stop_signals) {
   const bool real = command.backend == "real";
   ProgressLine line(command.quiet, real ? "real" : "sim");
   scenarios::RunOptions options{
@@ -164,7 +167,8 @@ RunResult run_once(const LoadedScenario& scenario, const RunCommandOptions& comm
       .real_duration_max = std::chrono::duration_cast<net::Duration>(std::chrono::duration<double>(
           command.wall_limit_seconds.value_or(wall_limit_default_seconds))),
       .database_path = std::move(database),
-      .progress = [&line](const scenarios::Progress& progress) { line.show(progress); }};
+      .progress = [&line](const scenarios::Progress& progress) { line.show(progress); },
+      .stop_requested = [&stop_signals] { return stop_signals.take() != 0; }};
   RunResult result = scenarios::run_scenario(scenario, options);
   line.end();
   return result;
@@ -178,11 +182,11 @@ std::string scratch_database(int attempt) {
 }
 
 int check_determinism(const LoadedScenario& scenario, const RunCommandOptions& options,
-                      const RunResult& first) {
+                      const RunResult& first, StopSignals& stop_signals) {
   fmt::print("determinism: running the scenario a second time\n");
   const bool scratch = !options.database;
   const std::string second_path = scratch ? scratch_database(2) : *options.database;
-  const RunResult second = run_once(scenario, options, second_path);
+  const RunResult second = run_once(scenario, options, second_path, stop_signals);
   if (scratch) fs::remove(second_path);
   const bool same_trace = first.trace_hash == second.trace_hash;
   const bool same_rows = first.rows_hash && first.rows_hash == second.rows_hash;
@@ -246,8 +250,10 @@ int run_command(const RunCommandOptions& options) {
   const bool scratch = options.check_determinism && !options.database;
   const std::optional<std::string> database =
       scratch ? std::optional<std::string>(scratch_database(1)) : options.database;
+  // Held until the summary is printed: a stop signal ends the run, which is then recorded.
+  StopSignals stop_signals;
   const Stopwatch stopwatch;
-  const RunResult result = run_once(*scenario, options, database);
+  const RunResult result = run_once(*scenario, options, database, stop_signals);
   if (scratch) fs::remove(*database);
   print_summary(*scenario, result, stopwatch.seconds());
   int status = 0;
@@ -256,8 +262,14 @@ int run_command(const RunCommandOptions& options) {
     fmt::print(stderr, "swarmlab run: reproduce with: swarmlab run {} --seed {}\n",
                options.scenario, scenario->spec.seed);
     status = exit_violation;
+  } else if (result.outcome == record::Outcome::interrupted) {
+    fmt::print(stderr, "swarmlab run: stopped by {}{}\n",
+               stop_signals.take() == SIGINT ? "SIGINT" : "SIGTERM",
+               result.run_id ? "; the run is recorded as interrupted" : "");
+    status = 128 + stop_signals.take();
   } else if (options.check_determinism) {
-    status = check_determinism(*scenario, options, result);
+    status = check_determinism(*scenario, options, result, stop_signals);
+    if (stop_signals.take() != 0) status = 128 + stop_signals.take();
   }
   if (result.trace_hash) {
     fmt::print("trace-hash: {}\n", result.trace_hash_hex);

@@ -77,6 +77,11 @@ std::optional<TrackerConfig> to_config(const TrackerArguments& arguments) {
     }
     config.bind_address = address;
   }
+  if (arguments.no_http && arguments.no_udp) {
+    fmt::print(stderr,
+               "swarmlab tracker: --no-http and --no-udp together leave nothing to serve\n");
+    return std::nullopt;
+  }
   if (!arguments.no_http)
     config.http_port = arguments.http_port;
   else

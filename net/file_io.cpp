@@ -32,8 +32,16 @@ std::error_code write_all(int descriptor, std::string_view bytes) {
 
 boost::system::result<std::string, std::error_code> read_file(const std::filesystem::path& path,
                                                               std::size_t size_max) {
-  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Opened without waiting, so that a named pipe nobody writes to reads as empty rather than
+  // blocking here forever; reads then wait as usual (a pipe being written, /dev/stdin).
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (descriptor < 0) return last_error();
+  const int flags = ::fcntl(descriptor, F_GETFL);
+  if (flags < 0 || ::fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    const std::error_code error = last_error();
+    ::close(descriptor);
+    return error;
+  }
   struct stat status {};
   std::error_code error;
   std::string bytes;

@@ -149,6 +149,9 @@ void RealHost::connect(const Endpoint& remote, StreamHandler handler) {
     socket->set_option(BindAddressNoPort(), ignored);
     socket->bind(asio::ip::tcp::endpoint(*source, 0), error);
     if (error) return post_failure(io_context_, std::move(handler), error);
+  } else if (!options_.addresses.empty()) {
+    // A host given its addresses connects from them only (`--bind`): none of this family.
+    return post_failure(io_context_, std::move(handler), asio::error::address_family_not_supported);
   }
   TcpSocket& pending = *socket;
   start_operation(pending.get_executor(), std::move(handler), [&](auto ready) {

@@ -23,7 +23,8 @@ namespace swarmlab::net {
 
 struct RealHostOptions {
   // The host's own addresses. The first of each family is the source of its connections and the
-  // address its unspecified listeners and UDP sockets bind to. Empty: the operating system picks
+  // address its unspecified listeners and UDP sockets bind to; a connection to a family the host
+  // has no address of fails (address_family_not_supported). Empty: the operating system picks
   // source addresses, and an unspecified address means every interface of the machine.
   std::vector<Address> addresses;
   // Seeds rng(). Real runs are not reproducible as a whole, but actors still draw from a host's

@@ -269,6 +269,10 @@ bool Engine::step(net::TimePoint limit) {
     report_progress();
     next_progress_ = now + options_.progress_interval;
   }
+  if (options_.stop_requested && options_.stop_requested()) {
+    interrupted_ = true;
+    return false;
+  }
   return !checker_->violation() && !stop_condition_met() && now < limit;
 }
 
@@ -294,6 +298,7 @@ RunResult Engine::run() {
   if (sampler_) take_samples(world_->now());
   while (step(limit)) {
   }
+  if (interrupted_) return finish(record::Outcome::interrupted, "stopped before its end");
   if (!checker_->violation()) check_true_content();
   if (checker_->violation()) return finish(record::Outcome::failed, *checker_->violation());
   if (stop_condition_met()) return finish(record::Outcome::completed, "every leecher completed");

@@ -47,6 +47,9 @@ struct RunOptions {
   std::optional<std::string> database_path{};
   std::function<void(const Progress&)> progress{};
   net::Duration progress_interval = std::chrono::seconds(10);
+  // Asked after every step of the run (a second of its time): true ends the run at once as
+  // `interrupted`, recorded as such (the command line: SIGINT or SIGTERM).
+  std::function<bool()> stop_requested{};
 };
 
 struct RunResult {

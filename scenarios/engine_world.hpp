@@ -193,6 +193,8 @@ class Engine final : public record::Observer {
   std::uint64_t bans_ = 0;
   net::TimePoint next_progress_ = net::time_zero;
   net::TimePoint next_liveness_check_ = net::time_zero;
+  // RunOptions::stop_requested said so: the run ends as `interrupted`.
+  bool interrupted_ = false;
 };
 
 }  // namespace swarmlab::scenarios

@@ -116,7 +116,10 @@ asio::awaitable<std::optional<CloseReason>> Connection::on_piece(const wire::Pie
   // runs the operations of one piece in order), and a write that did not happen fails the check
   // without blaming the senders.
   const auto written = co_await disk.write(stored, std::move(data), taint);
-  if (!written) torrent_.note_unwritten(block->piece);
+  if (!written) {
+    torrent_.note_unwritten(block->piece);
+    torrent_.fail_storage(written.error());
+  }
   if (arrival.piece_complete) torrent_.start_verification(block->piece);
   if (closing_) co_return closing_;
   if (!written) co_return CloseReason::disk_error;

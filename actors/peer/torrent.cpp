@@ -108,6 +108,7 @@ asio::awaitable<void> Torrent::check_existing_data() {
     auto checked = co_await disk_->check_existing();
     if (stopping_) co_return;
     if (!checked) {
+      storage_error_ = checked.error();
       finish(TorrentState::failed, CloseReason::disk_error);
       co_return;
     }

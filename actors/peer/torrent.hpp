@@ -93,6 +93,8 @@ class Torrent {
   const storage::StorageLayout& layout() const { return disk_->layout(); }
   const TorrentConfig& config() const { return config_; }
   TorrentState state() const { return state_; }
+  // Why the torrent failed (state `failed`): the storage's error. Empty otherwise.
+  boost::system::error_code storage_error() const { return storage_error_; }
   bool is_complete() const { return picker_.is_complete(); }
   TorrentStatus status() const;
   // Totals over every connection, past and present.
@@ -185,6 +187,11 @@ class Torrent {
   void ban(const net::Address& address);
   // A block of the piece may not have reached the storage (its write was abandoned).
   void note_unwritten(PieceIndex piece) { unwritten_pieces_.insert(piece); }
+  // A write failed with `error`. A storage that refuses one write (no permission, no space, a
+  // directory where a file belongs) refuses the next ones too: the torrent fails, as libtorrent
+  // and Transmission stop a torrent on a file error, rather than download forever. Abandoned and
+  // queue-full writes are not the storage's failure and leave the torrent running.
+  void fail_storage(boost::system::error_code error);
 
   // torrent_write.cpp: the write-behind of received blocks (when the storage runs off this thread).
   // Whether a connection should queue its accepted blocks rather than wait for each write.
@@ -223,6 +230,7 @@ class Torrent {
   TorrentState state_ = TorrentState::checking;
   bool started_ = false;
   bool stopping_ = false;
+  boost::system::error_code storage_error_;
 
   // Established connections, by key; each lives in its task's frame and is here while it runs.
   // Flat: every verified piece and choke round walks all of them, and a map's nodes are scattered

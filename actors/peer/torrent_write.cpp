@@ -5,6 +5,8 @@
 // are written.
 #include "actors/peer/torrent.hpp"
 
+#include <boost/asio/error.hpp>
+
 #include <cassert>
 
 namespace swarmlab::peer {
@@ -58,9 +60,11 @@ asio::awaitable<void> Torrent::write_queued_blocks() {
       const auto written = co_await disk_->write(run.range, std::move(run.bytes));
       if (stopping_) co_return;
       if (!written) {
-        // The check fails without blaming anyone; the sender's connection ends as it would have
-        // had it waited for the write itself.
         note_unwritten(piece);
+        fail_storage(written.error());
+        if (stopping_) co_return;
+        // Not the storage's fault (the disk's queue was full): the check fails without blaming
+        // anyone, and the sender's connection ends as it would have had it waited for the write.
         const auto sender = connections_.find(run.sender);
         if (sender != connections_.end()) sender->second->close(CloseReason::disk_error);
       }
@@ -69,6 +73,15 @@ asio::awaitable<void> Torrent::write_queued_blocks() {
     for (const PieceIndex piece : completed)
       start_verification(piece);
   }
+}
+
+void Torrent::fail_storage(boost::system::error_code error) {
+  // A write abandoned because the torrent stops, or refused because the disk's queue was full,
+  // is no failure of the storage.
+  if (stopping_ || error == asio::error::operation_aborted || error == asio::error::no_buffer_space)
+    return;
+  storage_error_ = error;
+  finish(TorrentState::failed, CloseReason::disk_error);
 }
 
 }  // namespace swarmlab::peer

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
+#include <filesystem>
 
 namespace swarmlab::apps {
 namespace {
@@ -112,6 +114,55 @@ TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
   const int status = seeder.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << "\n"
                                                              << seeder.output() << seeder.errors();
+}
+
+// A download stopped by a signal before it is complete did not do its job: not exit code 0.
+TEST(ClientCommands, InterruptedDownloadExitsWithTheSignal) {
+  TempDir dir;
+  make_torrent(dir);
+  // Port 9 (discard) on loopback: nobody answers, so the download waits for peers.
+  test::BackgroundProcess download({SWARMLAB_EXECUTABLE, "download",
+                                    (dir / "pair.torrent").string(), "-o", (dir / "down").string(),
+                                    "--peer", "127.0.0.1:9", "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_TRUE(download.wait_for("checked:", 20s)) << download.output() << download.errors();
+  const int status = download.stop();
+  ASSERT_TRUE(WIFEXITED(status)) << "status " << status << "\n" << download.errors();
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM) << download.output() << download.errors();
+  EXPECT_NE(download.output().find("stopped:"), std::string::npos) << download.output();
+}
+
+// What is in the way of the download: a directory where a file belongs fails the download with
+// the system's reason (it used to retry for ever); a longer file is cut to the torrent's size.
+TEST(ClientCommands, DownloadFailsOnAStorageErrorAndTrimsALongerFile) {
+  TempDir dir;
+  make_torrent(dir);
+  test::BackgroundProcess seeder({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "seed",
+                                  (dir / "pair.torrent").string(), (dir / "data").string(),
+                                  "--bind", "127.0.0.1", "--port", "0"});
+  const auto port = seeder.wait_for("listening: port ", 20s);
+  ASSERT_TRUE(port) << seeder.errors();
+  ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
+
+  std::filesystem::create_directories(dir / "blocked/pair/a.bin/inside");
+  const auto blocked =
+      run_process({"timeout", "--foreground", "40", SWARMLAB_EXECUTABLE, "download",
+                   (dir / "pair.torrent").string(), "-o", (dir / "blocked").string(), "--peer",
+                   "127.0.0.1:" + *port, "--bind", "127.0.0.1", "--port", "0"});
+  EXPECT_EQ(blocked.exit_code, 1) << blocked.out << blocked.err;
+  EXPECT_NE(blocked.err.find("storage failure: Is a directory"), std::string::npos) << blocked.err;
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "blocked/pair/a.bin/inside"));
+
+  std::string longer = test::read_file(dir / "data/pair/b/c.bin");
+  longer += std::string(5000, 'x');
+  test::write_file(dir / "long/pair/b/c.bin", longer);
+  const auto trimmed =
+      run_process({"timeout", "--foreground", "40", SWARMLAB_EXECUTABLE, "download",
+                   (dir / "pair.torrent").string(), "-o", (dir / "long").string(), "--peer",
+                   "127.0.0.1:" + *port, "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_EQ(trimmed.exit_code, 0) << trimmed.out << trimmed.err;
+  EXPECT_EQ(test::read_file(dir / "long/pair/a.bin"), test::read_file(dir / "data/pair/a.bin"));
+  EXPECT_EQ(test::read_file(dir / "long/pair/b/c.bin"), test::read_file(dir / "data/pair/b/c.bin"));
+  seeder.stop();
 }
 
 // Seed and download find each other only through `swarmlab tracker`.

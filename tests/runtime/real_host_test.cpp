@@ -150,6 +150,26 @@ TEST(RealHost, FailureWhileStartingAConnectCompletesLater) {
   EXPECT_EQ(result, boost::system::errc::address_not_available) << result.message();
 }
 
+// `--bind 127.0.0.1` means connections come from there only: an IPv6 peer is out of reach, not
+// reached from an address the user did not give.
+TEST(RealHost, AHostWithOnlyIpv4AddressesDoesNotConnectToIpv6) {
+  asio::io_context io_context;
+  net::RealHost server(io_context, {.addresses = {asio::ip::address_v6::loopback()}, .seed = 1});
+  auto listener = server.listen({asio::ip::address_v6::any(), 0});
+  if (!listener.has_value()) GTEST_SKIP() << "no IPv6 loopback: " << listener.error().message();
+  net::RealHost host(io_context, {.addresses = {v4("127.0.0.7")}, .seed = 2});
+  bool completed = false;
+  net::error_code result;
+  host.async_connect(listener->local_endpoint(), [&](net::error_code error, net::Stream stream) {
+    completed = true;
+    result = error;
+    EXPECT_FALSE(stream);
+  });
+  io_context.run_for(run_limit);
+  EXPECT_TRUE(completed);
+  EXPECT_EQ(result, asio::error::address_family_not_supported) << result.message();
+}
+
 TEST(RealHost, NowIsTheSteadyClock) {
   asio::io_context io_context;
   net::RealHost host(io_context, {.addresses = {}, .seed = 1});

@@ -218,18 +218,25 @@ Result<bool> FileStorage::check_piece(PieceIndex piece) {
 
 Result<void> FileStorage::flush() {
   if (written_.load(std::memory_order_relaxed)) {
-    if (auto created = create_empty_files(); !created) return created;
+    if (auto settled = settle_file_sizes(); !settled) return settled;
   }
   return files_.sync_all();
 }
 
-Result<void> FileStorage::create_empty_files() {
+Result<void> FileStorage::settle_file_sizes() {
   const StorageLayout& map = layout();
   for (std::size_t index = 0; index < map.files.size(); ++index) {
     const FileEntry& file = map.files[index];
-    if (file.length_bytes != 0 || file.is_padding) continue;
+    if (file.is_padding) continue;
     const std::filesystem::path path = file_path(index);
     std::error_code error;
+    if (file.length_bytes != 0) {
+      const std::uintmax_t size = std::filesystem::file_size(path, error);
+      if (!error && size > file.length_bytes)
+        std::filesystem::resize_file(path, file.length_bytes, error);
+      if (error && error != std::errc::no_such_file_or_directory) return to_error_code(error);
+      continue;
+    }
     std::filesystem::create_directories(path.parent_path(), error);
     if (error) return to_error_code(error);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);

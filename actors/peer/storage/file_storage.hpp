@@ -58,7 +58,10 @@ class FileStorage final : public Storage {
   Result<void> read_range(std::uint64_t offset_bytes, std::span<std::uint8_t> out);
   // Whether every file the piece touches exists and is long enough to hold its part.
   bool piece_files_present(PieceIndex piece) const;
-  Result<void> create_empty_files();
+  // Gives every file of a download its torrent's size: creates the zero-length ones, which no
+  // write ever reaches, and cuts bytes past the end of longer files found there (they are not
+  // the torrent's, and `cmp` with the original would fail on them).
+  Result<void> settle_file_sizes();
   // Asks the kernel to start writing the piece's dirty pages to disk, without waiting for it: a
   // verified piece is final, and written back as the download goes, the pages never pile up for
   // the flush at completion to write all at once. A hint only: errors show on the flush.
@@ -77,8 +80,8 @@ class FileStorage final : public Storage {
 
   std::filesystem::path save_path_;
   FilePool files_;
-  // Set by the first write; flush() then creates the torrent's zero-length files, which no write
-  // ever reaches.
+  // Set by the first write; flush() then settles the files' sizes (a seed's files, never written,
+  // are left as they are).
   std::atomic<bool> written_{false};
   // Write digests by piece, at most write_digests_max. The map is guarded by the mutex; a digest
   // itself is touched only by the operations on its piece, which DiskIo runs one at a time.
