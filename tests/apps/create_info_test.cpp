@@ -8,6 +8,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
+
+#include <sys/stat.h>
 
 namespace swarmlab::apps {
 namespace {
@@ -142,6 +145,44 @@ TEST(CreateCommand, UnwritableOutputFailsWithOneLine) {
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"f"});
 }
 
+// The torrent never replaces what it describes, nor lands inside it (a second create would
+// share the first's .torrent), nor replaces something that is not a regular file.
+TEST(CreateCommand, OutputOverOrInsideTheContentOrOverANonFileIsRefused) {
+  TempDir dir;
+  write_file(dir / "f", "data");
+  write_file(dir / "content/a", "more data");
+  const auto over_itself = swarmlab({"create", (dir / "f").string(), "-o", (dir / "f").string()});
+  EXPECT_NE(over_itself.exit_code, 0);
+  EXPECT_EQ(line_count(over_itself.err), 1u) << over_itself.err;
+  EXPECT_NE(over_itself.err.find("is the content being shared"), std::string::npos)
+      << over_itself.err;
+  EXPECT_EQ(test::read_file(dir / "f"), "data");
+  const auto inside =
+      swarmlab({"create", (dir / "content").string(), "-o", (dir / "content/x.torrent").string()});
+  EXPECT_NE(inside.exit_code, 0);
+  EXPECT_NE(inside.err.find("is inside the content being shared"), std::string::npos) << inside.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "content/x.torrent"));
+  std::filesystem::create_directory(dir / "folder");
+  const auto over_folder =
+      swarmlab({"create", (dir / "f").string(), "-o", (dir / "folder").string()});
+  EXPECT_NE(over_folder.exit_code, 0);
+  EXPECT_NE(over_folder.err.find("not a regular file"), std::string::npos) << over_folder.err;
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "folder"));
+}
+
+// Through a symbolic link the torrent replaces the file the link names; the link stays.
+TEST(CreateCommand, OutputThroughALinkKeepsTheLink) {
+  TempDir dir;
+  write_file(dir / "f", "data");
+  write_file(dir / "target.torrent", "old");
+  std::filesystem::create_symlink("target.torrent", dir / "link.torrent");
+  const auto result =
+      swarmlab({"create", (dir / "f").string(), "-o", (dir / "link.torrent").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir / "link.torrent"));
+  EXPECT_EQ(test::read_file(dir / "target.torrent").substr(0, 1), "d");
+}
+
 TEST(CreateCommand, InvalidPieceLengthIsRefused) {
   TempDir dir;
   write_file(dir / "f", "data");
@@ -207,6 +248,17 @@ TEST(InfoCommand, DirectoryIsNotATorrent) {
   const auto result = swarmlab({"info", dir.path().string()});
   EXPECT_NE(result.exit_code, 0);
   EXPECT_EQ(line_count(result.err), 1u);
+}
+
+// A named pipe nobody writes to reads as empty: an error, not a wait for ever.
+TEST(InfoCommand, NamedPipeWithoutWriterIsAnErrorNotAHang) {
+  TempDir dir;
+  const std::filesystem::path pipe = dir / "pipe";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  const auto result = run_process({"timeout", "20", SWARMLAB_EXECUTABLE, "info", pipe.string()});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(line_count(result.err), 1u) << result.err;
+  EXPECT_NE(result.err.find("pipe"), std::string::npos) << result.err;
 }
 
 TEST(InfoCommand, JsonKeepsInvalidUtf8Valid) {

@@ -127,6 +127,11 @@ TEST(TrackerCommand, PortInUseAndBadAddressAreReported) {
   EXPECT_NE(bad_address.err.find("not-an-ip"), std::string::npos) << bad_address.err;
   const auto bad_interval = run_process({SWARMLAB_EXECUTABLE, "tracker", "--interval", "0"});
   EXPECT_NE(bad_interval.exit_code, 0);
+  // Neither protocol: nothing to serve, so no tracker that runs for ever doing nothing.
+  const auto nothing =
+      run_process({"timeout", "20", SWARMLAB_EXECUTABLE, "tracker", "--no-http", "--no-udp"});
+  EXPECT_EQ(nothing.exit_code, 1);
+  EXPECT_NE(nothing.err.find("nothing to serve"), std::string::npos) << nothing.err;
 }
 
 }  // namespace
