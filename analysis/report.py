@@ -58,8 +58,13 @@ def main(argv=None):
     except load.DatabaseError as error:
         print(f"report: {error}", file=sys.stderr)
         return 1
+    except FileExistsError:
+        print(f"report: cannot write {arguments.output}: it exists and is not a directory",
+              file=sys.stderr)
+        return 1
     except OSError as error:
-        print(f"report: cannot write {arguments.output}: {error}", file=sys.stderr)
+        print(f"report: cannot write {arguments.output}: {error.strerror or error}",
+              file=sys.stderr)
         return 1
     print(f"report: {len(runs)} run(s), {len(figures.ALL)} figures: {index}")
     return 0

@@ -283,6 +283,13 @@ asio::awaitable<void> ClientRun::watch(peer::Torrent& torrent) {
       const peer::TorrentStatus status = torrent.status();
       end_status_line();
       fmt::print("checked: {} of {} pieces present\n", status.pieces_verified, status.piece_count);
+      if (options_.data_expected && status.pieces_verified < status.piece_count) {
+        fmt::print(stderr,
+                   "{}: warning: {} of {} pieces are missing or damaged in {}; they are served "
+                   "only once fetched from peers\n",
+                   options_.command_name, status.piece_count - status.pieces_verified,
+                   status.piece_count, options_.save_path.string());
+      }
     }
     if (state == peer::TorrentState::seeding && !reported_complete) {
       reported_complete = true;

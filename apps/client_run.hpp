@@ -33,6 +33,8 @@ struct ClientOptions {
   std::vector<protocol::PeerAddress> peers;
   // Exit 0 once every piece is verified (a download without --seed-after).
   bool exit_when_complete = true;
+  // The data should all be there (seed): pieces that fail the check get a warning line.
+  bool data_expected = false;
   peer::SeedingPolicy seeding{};
   std::int64_t upload_rate_limit_bytes_per_second = 0;
   std::int64_t download_rate_limit_bytes_per_second = 0;

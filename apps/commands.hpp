@@ -3,7 +3,12 @@
 
 #include "apps/command_set.hpp"
 
+#include <string_view>
+
 namespace swarmlab::apps {
+
+// What `swarmlab version` and `swarmlab --version` print, and the creator a .torrent names.
+inline constexpr std::string_view program_version = "swarmlab 0.1.0";
 
 void register_version(CLI::App& app, CommandSet& commands);
 void register_create(CLI::App& app, CommandSet& commands);

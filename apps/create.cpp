@@ -49,7 +49,7 @@ protocol::CreateOptions to_options(const CreateArguments& arguments) {
   options.url_list = arguments.web_seeds;
   options.is_private = arguments.is_private;
   options.comment = arguments.comment;
-  options.created_by = "swarmlab 0.1.0";
+  options.created_by = std::string(program_version);
   if (!arguments.no_date) {
     // A torrent's creation date is wall-clock metadata for people; nothing decides on it.
     const auto now = std::chrono::system_clock::now().time_since_epoch();

@@ -53,6 +53,7 @@ int run_seed(const SeedArguments& arguments) {
   options.port = arguments.port;
   options.peers = std::move(*peers);
   options.exit_when_complete = false;
+  options.data_expected = true;
   options.upload_rate_limit_bytes_per_second = arguments.upload_limit_kib * 1024;
   options.connections_max = arguments.connections_max;
   options.status_interval =

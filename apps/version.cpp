@@ -8,7 +8,7 @@ namespace swarmlab::apps {
 
 void register_version(CLI::App& app, CommandSet& commands) {
   commands.add(app, "version", "Print the swarmlab version", [] {
-    fmt::print("swarmlab 0.1.0\n");
+    fmt::print("{}\n", program_version);
     return 0;
   });
 }

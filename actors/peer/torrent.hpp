@@ -171,6 +171,8 @@ class Torrent {
   // An interested peer while upload slots are free: run a round soon.
   void request_early_choke_round();
   void check_seeding_policy(net::TimePoint now);
+  // When a seeding time runs out (the choke loop wakes then too), or never.
+  net::TimePoint seeding_deadline() const;
 
   // torrent_verify.cpp: verification, completion, bad data.
   // Every block of the piece is written (or being written, in order): check it.

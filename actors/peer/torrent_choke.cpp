@@ -1,5 +1,5 @@
 // Choking rounds (every limits::choke_interval, and early when an interested peer finds free upload
-// slots) and the seeding policy, checked at each round.
+// slots) and the seeding policy, checked at each round and when a seeding time runs out.
 #include "actors/peer/torrent.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -24,13 +24,11 @@ asio::awaitable<void> Torrent::choke_loop() {
   for (;;) {
     if (stopping_) co_return;
     const net::TimePoint now = host_.now();
-    if (now >= next_choke_round_) {
-      run_choke_round(now);
-      check_seeding_policy(now);
-      if (stopping_) co_return;
-    }
+    if (now >= next_choke_round_) run_choke_round(now);
+    check_seeding_policy(now);
+    if (stopping_) co_return;
     assert(next_choke_round_ > now);
-    choke_timer_.expires_at(next_choke_round_);
+    choke_timer_.expires_at(std::min(next_choke_round_, seeding_deadline()));
     co_await choke_timer_.async_wait(use_tuple);
   }
 }
@@ -73,6 +71,14 @@ void Torrent::request_early_choke_round() {
   if (unchoked >= slots) return;
   next_choke_round_ = soonest;
   choke_timer_.cancel();
+}
+
+net::TimePoint Torrent::seeding_deadline() const {
+  if (state_ != TorrentState::seeding || !completed_at_ ||
+      config_.seeding.kind != SeedingPolicy::Kind::duration) {
+    return net::TimePoint::max();
+  }
+  return *completed_at_ + config_.seeding.duration;
 }
 
 void Torrent::check_seeding_policy(net::TimePoint now) {

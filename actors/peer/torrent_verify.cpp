@@ -90,6 +90,8 @@ void Torrent::on_complete() {
   host_.spawn(
       [](storage::DiskIo& disk) -> asio::awaitable<void> { co_await disk.flush(); }(*disk_));
   set_state(TorrentState::seeding);
+  // The choke loop sleeps until its next round: a seeding time counts from now, not from then.
+  if (config_.seeding.kind == SeedingPolicy::Kind::duration) choke_timer_.cancel();
 }
 
 const net::Address* Torrent::address_of(PeerKey peer) const {

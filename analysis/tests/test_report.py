@@ -167,6 +167,17 @@ class ReportErrorTest(ScratchTestCase):
         self.assertIn(f"report: {database}: {message}", err)
         self.assertFalse(os.path.exists(os.path.join(self.path("out"), "index.html")))
 
+    def test_output_that_is_a_file(self):
+        database = synthetic.build(self.path("one.sqlite"))
+        with open(self.path("afile"), "w", encoding="utf-8") as existing:
+            existing.write("kept")
+        status, _, err = run_report([database, "-o", self.path("afile")])
+        self.assertEqual(status, 1)
+        self.assertIn("it exists and is not a directory", err)
+        self.assertEqual(err.count("\n"), 1, err)
+        with open(self.path("afile"), encoding="utf-8") as kept:
+            self.assertEqual(kept.read(), "kept")
+
     def test_missing_file(self):
         self.assert_fails(self.path("absent.sqlite"), "no such file")
         self.assertFalse(os.path.exists(self.path("absent.sqlite")))
