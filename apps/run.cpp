@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -235,6 +236,11 @@ bool fits_real_backend(const RunCommandOptions& options, const LoadedScenario& s
 
 int run_command(const RunCommandOptions& options) {
   if (!flags_fit_backend(options)) return exit_bad_input;
+  // A scenario's seed is a TOML integer: at most 2^63 - 1 (and "-1" must not wrap around to it).
+  if (options.seed && *options.seed > static_cast<std::uint64_t>(INT64_MAX)) {
+    fmt::print(stderr, "swarmlab run: --seed must be a whole number from 0 to {}\n", INT64_MAX);
+    return exit_bad_input;
+  }
   const std::optional<LoadedScenario> scenario = load(options);
   if (!scenario) return exit_bad_input;
   const bool real = options.backend == "real";

@@ -53,5 +53,14 @@ TEST(CommandLine, BadFlagIsOneLineNamingTheCommand) {
   EXPECT_EQ(range.err.rfind("swarmlab tracker: ", 0), 0u) << range.err;
 }
 
+// "-1" converts to a 64-bit unsigned number by wrapping around; the seed names the flag instead.
+TEST(CommandLine, NegativeSeedIsRefusedNamingTheFlag) {
+  const auto result = swarmlab(
+      {"run", std::string(SWARMLAB_SOURCE_DIR) + "/scenarios/library/small.toml", "--seed", "-1"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_EQ(line_count(result.err), 1u) << result.err;
+  EXPECT_NE(result.err.find("--seed must be a whole number"), std::string::npos) << result.err;
+}
+
 }  // namespace
 }  // namespace swarmlab::apps
