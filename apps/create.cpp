@@ -4,13 +4,17 @@
 #include "protocol/torrent_creator.hpp"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <system_error>
 
 namespace swarmlab::apps {
@@ -92,7 +96,27 @@ std::optional<std::filesystem::path> output_target(const CreateArguments& argume
   return output;
 }
 
+// A URL with one of `schemes` and something after it; one error line naming the flag otherwise.
+bool urls_fit(const char* flag, const std::vector<std::string>& urls,
+              std::initializer_list<std::string_view> schemes) {
+  for (const std::string& url : urls) {
+    const bool fits = std::any_of(schemes.begin(), schemes.end(), [&](std::string_view scheme) {
+      return url.starts_with(scheme) && url.size() > scheme.size();
+    });
+    if (!fits) {
+      fmt::print(stderr, "swarmlab create: {}: '{}' is not a URL starting with {}\n", flag, url,
+                 fmt::join(schemes, " or "));
+      return false;
+    }
+  }
+  return true;
+}
+
 int run_create(const CreateArguments& arguments) {
+  if (!urls_fit("--tracker", arguments.trackers, {"http://", "https://", "udp://"}) ||
+      !urls_fit("--web-seed", arguments.web_seeds, {"http://", "https://"})) {
+    return 1;
+  }
   const std::optional<std::filesystem::path> output = output_target(arguments);
   if (!output) return 1;
   auto created = protocol::create_torrent(arguments.source, to_options(arguments));
@@ -122,8 +146,8 @@ void register_create(CLI::App& app, CommandSet& commands) {
   command.add_option("path", arguments->source, "File or directory to share")->required();
   command.add_option("-o,--output", arguments->output, "The .torrent file to write")->required();
   command.add_option("--piece-length", arguments->piece_length,
-                     "Piece length in bytes: a power of two from 16384 (default: automatic, "
-                     "about 1000 to 2000 pieces)");
+                     "Piece length in bytes: a power of two from 16384; 0 or none: automatic "
+                     "(about 1000 to 2000 pieces)");
   command.add_option("--tracker", arguments->trackers,
                      "Tracker announce URL; repeat for more (each forms its own tier)");
   command.add_option("--web-seed", arguments->web_seeds, "Web seed URL (BEP 19); repeatable");

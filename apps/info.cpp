@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 namespace swarmlab::apps {
 namespace {
@@ -31,8 +33,27 @@ std::string human_size(std::int64_t bytes) {
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
 }
 
+// Names, paths and URLs come from the file or the link: control bytes (a newline, a NUL, an
+// escape sequence) are shown as \xNN, and a backslash as \\, so that one line stays one line and
+// nothing reaches the terminal as a command.
+std::string shown(std::string_view bytes) {
+  std::string text;
+  text.reserve(bytes.size());
+  for (const char byte : bytes) {
+    const auto code = static_cast<unsigned char>(byte);
+    if (code < 0x20 || code == 0x7f) {
+      text += fmt::format("\\x{:02x}", code);
+    } else if (byte == '\\') {
+      text += "\\\\";
+    } else {
+      text += byte;
+    }
+  }
+  return text;
+}
+
 void print_text(const protocol::Metainfo& metainfo) {
-  fmt::print("name: {}\n", metainfo.name);
+  fmt::print("name: {}\n", shown(metainfo.name));
   fmt::print("info-hash: {}\n", protocol::to_hex(metainfo.info_hash));
   fmt::print("piece length: {}\n", metainfo.piece_length);
   fmt::print("piece count: {}\n", metainfo.piece_count());
@@ -42,17 +63,17 @@ void print_text(const protocol::Metainfo& metainfo) {
   if (metainfo.is_hybrid) fmt::print("hybrid: v1 + v2 (loaded as v1)\n");
   for (std::size_t tier = 0; tier < metainfo.tracker_tiers.size(); ++tier) {
     for (const std::string& url : metainfo.tracker_tiers[tier]) {
-      fmt::print("tracker (tier {}): {}\n", tier, url);
+      fmt::print("tracker (tier {}): {}\n", tier, shown(url));
     }
   }
   for (const std::string& url : metainfo.url_list)
-    fmt::print("web seed: {}\n", url);
-  if (!metainfo.comment.empty()) fmt::print("comment: {}\n", metainfo.comment);
-  if (!metainfo.created_by.empty()) fmt::print("created by: {}\n", metainfo.created_by);
+    fmt::print("web seed: {}\n", shown(url));
+  if (!metainfo.comment.empty()) fmt::print("comment: {}\n", shown(metainfo.comment));
+  if (!metainfo.created_by.empty()) fmt::print("created by: {}\n", shown(metainfo.created_by));
   if (metainfo.creation_date) fmt::print("creation date: {}\n", *metainfo.creation_date);
   fmt::print("files: {}\n", metainfo.files.size());
   for (const protocol::FileEntry& file : metainfo.files) {
-    fmt::print("  {:>15} {}{}\n", file.length, file.path_string(),
+    fmt::print("  {:>15} {}{}\n", file.length, shown(file.path_string()),
                file.is_padding ? " (padding)" : "");
   }
 }
@@ -119,21 +140,21 @@ int describe_torrent_file(const InfoArguments& arguments) {
 // A magnet link carries the info-hash and hints (name, trackers, peers); the pieces and the files
 // arrive from peers, so they are reported as unknown.
 void print_magnet_text(const protocol::MagnetLink& link) {
-  fmt::print("name: {}\n", link.display_name.empty() ? "(not given)" : link.display_name);
+  fmt::print("name: {}\n", link.display_name.empty() ? "(not given)" : shown(link.display_name));
   fmt::print("info-hash: {}\n",
              link.info_hash ? protocol::to_hex(*link.info_hash) : "(none: v2-only link)");
   if (link.info_hash_v2) fmt::print("info-hash v2: {}\n", protocol::to_hex(*link.info_hash_v2));
   fmt::print("piece length: unknown (metadata comes from peers)\n");
   fmt::print("piece count: unknown\ntotal size: unknown\nfiles: unknown\n");
   for (std::size_t tier = 0; tier < link.trackers.size(); ++tier) {
-    fmt::print("tracker (tier {}): {}\n", tier, link.trackers[tier]);
+    fmt::print("tracker (tier {}): {}\n", tier, shown(link.trackers[tier]));
   }
   for (const std::string& url : link.web_seeds)
-    fmt::print("web seed: {}\n", url);
+    fmt::print("web seed: {}\n", shown(url));
   for (const auto& peer : link.peers)
     fmt::print("peer: {}\n", peer.to_string());
   for (const std::string& peer : link.peer_hostnames)
-    fmt::print("peer: {}\n", peer);
+    fmt::print("peer: {}\n", shown(peer));
 }
 
 boost::json::object magnet_to_json(const protocol::MagnetLink& link) {

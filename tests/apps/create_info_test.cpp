@@ -183,6 +183,23 @@ TEST(CreateCommand, OutputThroughALinkKeepsTheLink) {
   EXPECT_EQ(test::read_file(dir / "target.torrent").substr(0, 1), "d");
 }
 
+TEST(CreateCommand, TrackerAndWebSeedMustBeUrlsTheClientsCanUse) {
+  TempDir dir;
+  write_file(dir / "f", "data");
+  const auto tracker = swarmlab({"create", (dir / "f").string(), "-o", (dir / "f.torrent").string(),
+                                 "--tracker", "not a url"});
+  EXPECT_EQ(tracker.exit_code, 1);
+  EXPECT_EQ(line_count(tracker.err), 1u) << tracker.err;
+  EXPECT_NE(tracker.err.find("--tracker: 'not a url' is not a URL starting with http://"),
+            std::string::npos)
+      << tracker.err;
+  const auto web_seed = swarmlab({"create", (dir / "f").string(), "-o",
+                                  (dir / "f.torrent").string(), "--web-seed", "udp://x:1"});
+  EXPECT_EQ(web_seed.exit_code, 1);
+  EXPECT_NE(web_seed.err.find("--web-seed"), std::string::npos) << web_seed.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "f.torrent"));
+}
+
 TEST(CreateCommand, InvalidPieceLengthIsRefused) {
   TempDir dir;
   write_file(dir / "f", "data");
@@ -285,6 +302,15 @@ TEST(InfoCommand, MagnetTextShowsHashNameAndTrackers) {
   EXPECT_NE(result.out.find("tracker (tier 0): http://t/a\n"), std::string::npos);
   EXPECT_NE(result.out.find("tracker (tier 1): udp://u:1\n"), std::string::npos);
   EXPECT_NE(result.out.find("piece count: unknown"), std::string::npos);
+}
+
+// A name is bytes: a newline or an escape sequence in it must not reach the terminal as such.
+TEST(InfoCommand, ControlBytesInNamesAreShownEscaped) {
+  const std::string uri =
+      std::string("magnet:?xt=urn:btih:") + hash_base32 + "&dn=a%00b%0Ac%1B%5Bd%5Ce";
+  const auto result = swarmlab({"info", uri});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("name: a\\x00b\\x0ac\\x1b[d\\\\e\n"), std::string::npos) << result.out;
 }
 
 TEST(InfoCommand, MagnetJson) {
