@@ -185,8 +185,9 @@ std::optional<ParseError> apply_parameter(MagnetLink& link, std::string_view nam
   auto value = percent_decode(raw_value, plus);
   if (!value) return magnet_error(MagnetError::bad_percent_escape, offset + value.error().offset);
   if (base == "xt") return apply_exact_topic(link, *value, offset);
-  if (base == "tr") link.trackers.push_back(std::move(*value));
-  if (base == "ws") link.web_seeds.push_back(std::move(*value));
+  // An empty tracker or web seed names nothing (`tr=`, as some generators leave it): skipped.
+  if (base == "tr" && !value->empty()) link.trackers.push_back(std::move(*value));
+  if (base == "ws" && !value->empty()) link.web_seeds.push_back(std::move(*value));
   if (base == "dn" && link.display_name.empty()) link.display_name = std::move(*value);
   if (base == "x.pe") return apply_peer(link, *value, offset);
   if (base == "so") return apply_select_only(link, *value, offset);

@@ -46,6 +46,14 @@ TEST(Magnet, ParsesHexInfoHashWithEveryParameter) {
   EXPECT_FALSE(check_downloadable(*link));
 }
 
+TEST(Magnet, EmptyTrackerAndWebSeedAreSkipped) {
+  const auto link =
+      parse_magnet("magnet:?xt=urn:btih:" + std::string(abc_hex) + "&tr=&tr=udp%3A%2F%2Ft%3A1&ws=");
+  ASSERT_TRUE(link) << link.error().describe();
+  EXPECT_EQ(link->trackers, std::vector<std::string>{"udp://t:1"});
+  EXPECT_TRUE(link->web_seeds.empty());
+}
+
 TEST(Magnet, ParsesBase32InfoHashInEitherCase) {
   const auto upper = parse_magnet("magnet:?xt=urn:btih:" + std::string(abc_base32));
   ASSERT_TRUE(upper);
