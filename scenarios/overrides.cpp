@@ -41,9 +41,19 @@ toml::table parse_value(std::string_view value, const std::string& source) {
   return fallback;
 }
 
-// Walks (creating tables) to the table or array element that holds the last segment.
+// A key whose diagnostics name the override (`--set a.b`) rather than the scenario file.
+toml::key override_key(std::string_view name, const std::string& source) {
+  toml::source_region region;
+  region.begin = {0, 0};
+  region.end = {0, 0};
+  region.path = std::make_shared<const std::string>(source);
+  return toml::key(name, std::move(region));
+}
+
+// Walks (creating tables, their keys named after the override) to the table or array element
+// that holds the last segment.
 toml::node* walk(toml::table& root, std::span<const std::string> segments, std::string_view leaf,
-                 std::string& problem) {
+                 const std::string& source, std::string& problem) {
   toml::node* current = &root;
   for (std::size_t position = 0; position < segments.size(); ++position) {
     const std::string& segment = segments[position];
@@ -54,7 +64,7 @@ toml::node* walk(toml::table& root, std::span<const std::string> segments, std::
         problem = "there is no array '" + segment + "' to index";
         return nullptr;
       }
-      if (!table->contains(segment)) table->insert(segment, toml::table{});
+      if (!table->contains(segment)) table->insert(override_key(segment, source), toml::table{});
       current = table->get(segment);
     } else if (auto* array = current->as_array(); array != nullptr) {
       const auto index = array_index(segment);
@@ -94,7 +104,7 @@ void apply_override(toml::table& root, const std::string& override_text, Diagnos
   }
   std::string problem;
   toml::node* parent =
-      walk(root, std::span(segments).first(segments.size() - 1), segments.back(), problem);
+      walk(root, std::span(segments).first(segments.size() - 1), segments.back(), source, problem);
   if (parent == nullptr) {
     diagnostics.add(source, problem);
     return;
@@ -104,13 +114,8 @@ void apply_override(toml::table& root, const std::string& override_text, Diagnos
   assert(value != nullptr);
   const std::string& leaf = segments.back();
   if (auto* table = parent->as_table(); table != nullptr) {
-    toml::source_region region;
-    region.begin = {0, 0};
-    region.end = {0, 0};
-    region.path = std::make_shared<const std::string>(source);
-    value->visit([&](auto& node) {
-      table->insert_or_assign(toml::key(leaf, std::move(region)), std::move(node));
-    });
+    value->visit(
+        [&](auto& node) { table->insert_or_assign(override_key(leaf, source), std::move(node)); });
     diagnostics.note_override(*table->get(leaf), source);
   } else if (auto* array = parent->as_array(); array != nullptr) {
     const auto index = array_index(leaf);

@@ -101,6 +101,9 @@ TEST(ScenarioOverrides, MistakesNameTheOverride) {
               ElementsAre("--set groups.leechers.count: groups.leechers.count must be an integer"));
   EXPECT_THAT(diagnostics_of(small_swarm(), {"torrent.colour=3"}),
               ElementsAre("--set torrent.colour: unknown key 'torrent.colour'"));
+  // A table the override made up is named after the override too, not after the file.
+  EXPECT_THAT(diagnostics_of(small_swarm(), {"nosuch.key=5"}),
+              ElementsAre("--set nosuch.key: unknown key 'nosuch'"));
   EXPECT_THAT(diagnostics_of(small_swarm(), {"faults.0.at_s=1"}),
               ElementsAre("--set faults.0.at_s: there is no array 'faults' to index"));
   EXPECT_THAT(diagnostics_of(small_swarm(), {"novalue"}),
