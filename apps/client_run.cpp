@@ -34,6 +34,8 @@
 #include <cassert>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 namespace swarmlab::apps {
 
@@ -401,6 +403,13 @@ std::optional<std::vector<protocol::PeerAddress>> parse_peer_arguments(
 }
 
 int run_client(TorrentInput input, const ClientOptions& options) {
+  // Refused before anything listens: the content goes inside the save path.
+  if (std::error_code error; std::filesystem::exists(options.save_path, error) &&
+                             !std::filesystem::is_directory(options.save_path, error)) {
+    fmt::print(stderr, "{}: {}: not a directory\n", options.command_name,
+               options.save_path.string());
+    return 1;
+  }
   // No seed: the host draws one from entropy, so that a client's peer id and random choices do
   // not repeat between runs.
   net::RealHostOptions host_options;

@@ -73,6 +73,19 @@ TEST(ClientCommands, MissingTorrentFileAndBadPeerAreNamed) {
   EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
 
+TEST(ClientCommands, SavePathThatIsAFileIsRefusedBeforeListening) {
+  TempDir dir;
+  make_torrent(dir);
+  test::write_file(dir / "afile", "kept");
+  const auto result = swarmlab(
+      {"download", (dir / "pair.torrent").string(), "-o", (dir / "afile").string(), "--port", "0"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(line_count(result.err), 1u) << result.err;
+  EXPECT_NE(result.err.find("afile: not a directory"), std::string::npos) << result.err;
+  EXPECT_EQ(result.out.find("listening"), std::string::npos) << result.out;
+  EXPECT_EQ(test::read_file(dir / "afile"), "kept");
+}
+
 TEST(ClientCommands, SeedWithoutItsDataAndMagnetWithoutPeersAreRefused) {
   TempDir dir;
   make_torrent(dir);
