@@ -38,9 +38,11 @@ TEST(RunCommand, SignalEndsTheRunAndItIsRecordedAsInterrupted) {
   EXPECT_NE(run.errors().find("stopped by SIGTERM; the run is recorded as interrupted"),
             std::string::npos)
       << run.errors();
+  // Closed as a finished run is: no write-ahead log left beside it (checked before reading it,
+  // which makes one).
+  EXPECT_FALSE(std::filesystem::exists(database + "-wal"));
   EXPECT_EQ(query_value(database, "SELECT outcome FROM runs"), "interrupted");
   EXPECT_EQ(query_value(database, "SELECT finished_wall IS NOT NULL FROM runs"), "1");
-  EXPECT_FALSE(std::filesystem::exists(database + "-wal"));
 }
 
 }  // namespace
