@@ -86,6 +86,22 @@ TEST(ClientCommands, SavePathThatIsAFileIsRefusedBeforeListening) {
   EXPECT_EQ(test::read_file(dir / "afile"), "kept");
 }
 
+// Seeding damaged data is allowed (the damage is fetched from peers), but not silently.
+TEST(ClientCommands, SeedOfDamagedDataWarns) {
+  TempDir dir;
+  make_torrent(dir);
+  test::write_file(dir / "data/pair/a.bin", test::pattern_bytes(150'000, 7));
+  test::BackgroundProcess seeder({SWARMLAB_EXECUTABLE, "seed", (dir / "pair.torrent").string(),
+                                  (dir / "data").string(), "--bind", "127.0.0.1", "--port", "0"});
+  const auto checked = seeder.wait_for("checked: ", 20s);
+  ASSERT_TRUE(checked) << seeder.output() << seeder.errors();
+  EXPECT_NE(*checked, "7 of 7 pieces present");
+  seeder.stop();
+  EXPECT_NE(seeder.errors().find("warning: "), std::string::npos) << seeder.errors();
+  EXPECT_NE(seeder.errors().find("pieces are missing or damaged"), std::string::npos)
+      << seeder.errors();
+}
+
 TEST(ClientCommands, SeedWithoutItsDataAndMagnetWithoutPeersAreRefused) {
   TempDir dir;
   make_torrent(dir);
