@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -26,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <unistd.h>
@@ -198,6 +200,20 @@ int check_determinism(const LoadedScenario& scenario, const RunCommandOptions& o
   return same_trace && same_rows ? 0 : exit_not_deterministic;
 }
 
+// `text` as one POSIX shell word: bare when it holds only characters no shell treats specially,
+// otherwise in single quotes (a quote inside becomes '\'').
+std::string shell_quoted(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("@%+=:,./-_").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(text);
+  std::string quoted = "'";
+  for (const char c : text)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 // The flags that do not go with the chosen backend; one line each on standard error.
 bool flags_fit_backend(const RunCommandOptions& options) {
   const bool real = options.backend == "real";
@@ -265,8 +281,12 @@ int run_command(const RunCommandOptions& options) {
   int status = 0;
   if (result.outcome == record::Outcome::failed) {
     fmt::print(stderr, "swarmlab run: invariant violated: {}\n", result.detail);
-    fmt::print(stderr, "swarmlab run: reproduce with: swarmlab run {} --seed {}\n",
-               options.scenario, scenario->spec.seed);
+    // The overrides are part of the scenario that failed; shell-quoted, as a user pastes them.
+    std::string overrides;
+    for (const std::string& override_text : options.overrides)
+      overrides += " --set " + shell_quoted(override_text);
+    fmt::print(stderr, "swarmlab run: reproduce with: swarmlab run {} --seed {}{}\n",
+               shell_quoted(options.scenario), scenario->spec.seed, overrides);
     status = exit_violation;
   } else if (result.outcome == record::Outcome::interrupted) {
     fmt::print(stderr, "swarmlab run: stopped by {}{}\n",
