@@ -130,12 +130,26 @@ def completion_times(run):
     return leechers[["host_id", "group_name", "bandwidth_class", "download_s"]]
 
 
+def snapshot_samples(run):
+    """The samples that are snapshots of the whole swarm: those taken at the sampling ticks and at
+    the run's end. A host that leaves between ticks also writes a sample as it goes; alone at its
+    instant, it would read as a swarm of one peer there."""
+    samples = run.samples
+    interval = run.info.get("sample_interval_ns")
+    if samples.empty or interval is None or pd.isna(interval) or int(interval) <= 0:
+        return samples
+    times = samples["time_ns"]
+    on_tick = (times - times.min()) % int(interval) == 0
+    return samples[on_tick | (times == times.max())]
+
+
 def swarm_progress(run):
-    """Per sampling time: peers present, seeds (peers holding every piece), leechers, and the
+    """Per sampling tick: peers present, seeds (peers holding every piece), leechers, and the
     share complete (pieces held over pieces that the present peers would hold when complete)."""
     columns = ["time_s", "peers", "seeds", "leechers", "share_complete"]
     peer_ids = set(peers(run)["host_id"])
-    samples = run.samples[run.samples["host_id"].isin(peer_ids)]
+    samples = snapshot_samples(run)
+    samples = samples[samples["host_id"].isin(peer_ids)]
     if samples.empty:
         return pd.DataFrame(columns=columns)
     pieces = run.piece_count

@@ -74,6 +74,24 @@ class LoadTest(ScratchTestCase):
         last = progress.iloc[-1]
         self.assertEqual([last["seeds"], last["leechers"]], [synthetic.LEECHERS, 1])
 
+    def test_swarm_progress_leaves_out_a_sample_written_between_ticks(self):
+        # A host leaving at 2.5 s writes its last sample then; alone at that instant it must
+        # not become a time point with a swarm of one peer.
+        path = synthetic.build(self.path("leaving.sqlite"))
+        connection = sqlite3.connect(path)
+        with connection:
+            connection.execute(
+                "INSERT INTO samples (run_id, host_id, time_ns, uploaded_bytes, downloaded_bytes, "
+                "connections, pieces_have) VALUES (1, 1, ?, 0, 0, 0, 0)",
+                (5 * synthetic.NS // 2,))
+        connection.close()
+        run = load.load_runs(path)[0]
+        progress = load.swarm_progress(run).set_index("time_s")
+        self.assertNotIn(2.5, progress.index)
+        self.assertEqual(len(progress), synthetic.DURATION_S + 1)
+        self.assertEqual(progress.loc[2.0, "peers"], load.swarm_progress(self.run)
+                         .set_index("time_s").loc[2.0, "peers"])
+
     def test_rarest_copies(self):
         copies = load.rarest_copies(self.run)
         self.assertEqual(len(copies), synthetic.DURATION_S + 1)
