@@ -116,6 +116,21 @@ TEST(SimTrackerClient, RegularAnnouncesFollowTheTrackersInterval) {
   EXPECT_EQ(swarm.client(0).success_count(), 10u);
 }
 
+// A peer that stops while its first announce is on the way abandons it: nothing is recorded as
+// a failed announce (tracker outages are read from failures).
+TEST(SimTrackerClient, AnAnnounceCutShortByStopIsNotAFailure) {
+  SimTrackerSwarm swarm({.leecher_count = 1, .protocol = TrackerProtocol::udp});
+  swarm.world().run_until(net::time_zero + 1ms);
+  ASSERT_TRUE(swarm.client(0).running());
+  swarm.client(0).stop();
+  swarm.world().run_until(net::time_zero + 30s);
+  EXPECT_FALSE(swarm.client(0).running());
+  EXPECT_EQ(swarm.client(0).success_count(), 0u);
+  EXPECT_TRUE(swarm.recorder().client_announces_of(0).empty());
+  // The other peer, not stopped, announced as usual.
+  EXPECT_EQ(swarm.client(1).success_count(), 1u);
+}
+
 TEST(SimTrackerClient, StopIsBoundedWhenTheTrackerHasGone) {
   // The default UDP schedule would wait over an hour for a silent tracker.
   SimTrackerSwarm swarm({.leecher_count = 1, .protocol = TrackerProtocol::udp});
