@@ -58,6 +58,7 @@ struct RunCommandOptions {
   std::optional<double> wall_limit_seconds;
   bool check_determinism = false;
   bool quiet = false;
+  std::string detail = "pieces";
 };
 
 // Wall time, for progress display only: it never reaches the simulation.
@@ -170,6 +171,9 @@ RunResult run_once(const LoadedScenario& scenario, const RunCommandOptions& comm
       .real_duration_max = std::chrono::duration_cast<net::Duration>(std::chrono::duration<double>(
           command.wall_limit_seconds.value_or(wall_limit_default_seconds))),
       .database_path = std::move(database),
+      .detail = command.detail == "wire"        ? record::EventDetail::wire
+                : command.detail == "lifecycle" ? record::EventDetail::lifecycle
+                                                : record::EventDetail::pieces,
       .progress = [&line](const scenarios::Progress& progress) { line.show(progress); },
       .stop_requested = [&stop_signals] { return stop_signals.take() != 0; }};
   RunResult result = scenarios::run_scenario(scenario, options);
@@ -321,6 +325,11 @@ void register_run(CLI::App& app, CommandSet& commands) {
       ->check(CLI::IsMember({"sim", "real"}));
   command.add_option("--wall-limit", options->wall_limit_seconds,
                      "Real backend: stop after this many wall-clock seconds at most (default 600)");
+  command
+      .add_option("--detail", options->detail,
+                  "Events recorded with --db: lifecycle, pieces (default) or wire (every "
+                  "request, block and HAVE: large)")
+      ->check(CLI::IsMember({"lifecycle", "pieces", "wire"}));
   command.add_flag("--check-determinism", options->check_determinism,
                    "Run twice; compare trace hashes and recorded rows");
   command.add_flag("-q,--quiet", options->quiet, "No progress line");

@@ -182,7 +182,9 @@ record::HostInfo Engine::host_info(const PeerSlot& slot) const {
 }
 
 void Engine::begin_recording() {
-  recorder_.emplace(*options_.database_path);
+  record::RecorderOptions recording;
+  recording.detail = options_.detail;
+  recorder_.emplace(*options_.database_path, recording);
   recorder_->begin_run({.scenario_name = spec_.name,
                         .scenario_text = scenario_.text,
                         .seed = spec_.seed,

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "net/time.hpp"
+#include "record/event_kind.hpp"
 #include "record/run.hpp"
 #include "scenarios/spec_parse.hpp"
 
@@ -45,6 +46,8 @@ struct RunOptions {
   // scenario's stop condition.
   net::Duration real_duration_max = std::chrono::minutes(10);
   std::optional<std::string> database_path{};
+  // Which events go into the database (record::EventDetail; samples are written at every level).
+  record::EventDetail detail = record::EventDetail::pieces;
   std::function<void(const Progress&)> progress{};
   net::Duration progress_interval = std::chrono::seconds(10);
   // Asked after every step of the run (a second of its time): true ends the run at once as
