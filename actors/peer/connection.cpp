@@ -89,6 +89,15 @@ void Connection::close(CloseReason reason) {
   assert(is_closing());
 }
 
+std::size_t Connection::read_room(std::size_t space_bytes) const {
+  const TokenBucket& bucket = torrent_.download_bucket_;
+  if (bucket.is_unlimited()) return space_bytes;
+  // Under a download limit a read takes what the bucket holds, and at least one block message:
+  // a large receive buffer would otherwise let a burst of its own size through before the wait.
+  const std::int64_t allowed = std::max(bucket.available(host_.now()), limits::block_message_bytes);
+  return std::min(space_bytes, static_cast<std::size_t>(allowed));
+}
+
 asio::awaitable<CloseReason> Connection::read_loop() {
   // Runs as long as the connection; every turn consumes at least one byte from the stream.
   for (;;) {
@@ -103,7 +112,7 @@ asio::awaitable<CloseReason> Connection::read_loop() {
     }
     const auto space = decoder_.prepare();
     assert(!space.empty());
-    const auto buffer = asio::buffer(space.data(), space.size());
+    const auto buffer = asio::buffer(space.data(), read_room(space.size()));
     // When the last read filled all the room it had, more is likely waiting (the rest of a block
     // a small buffer had no room for): it is read without suspending, a bounded number of times in
     // a row so that a peer that keeps sending cannot keep the host's other tasks from running. A
@@ -127,7 +136,7 @@ asio::awaitable<CloseReason> Connection::read_loop() {
     }
     const std::size_t size_bytes = *read;
     assert(size_bytes > 0);
-    last_read_filled_room_ = size_bytes == space.size();
+    last_read_filled_room_ = size_bytes == buffer.size();
     decoder_.commit(size_bytes);
     last_received_at_ = host_.now();
     counters_.protocol_downloaded_bytes += size_bytes;

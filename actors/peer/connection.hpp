@@ -112,6 +112,8 @@ class Connection final : public ExtensionPeer {
 
   // connection.cpp: lifecycle, the three coroutines, queueing.
   boost::asio::awaitable<CloseReason> read_loop();
+  // How much of `space_bytes` of free buffer the next read may fill (the download limit's share).
+  std::size_t read_room(std::size_t space_bytes) const;
   boost::asio::awaitable<CloseReason> write_loop();
   boost::asio::awaitable<CloseReason> watchdog_loop();
   boost::asio::awaitable<std::optional<CloseReason>> drain_messages();
@@ -236,7 +238,7 @@ class Connection final : public ExtensionPeer {
   SizeBytes uploaded_since_unchoke_{0};
   // A request timed out: one request at a time until a block arrives.
   bool snubbed_ = false;
-  // Debt of the torrent's download limit to wait out before the next read.
+  // Debt of the torrent's download limit to wait out before the next read (see read_room()).
   net::Duration download_wait_{0};
 };
 

@@ -69,7 +69,9 @@ asio::awaitable<std::optional<CloseReason>> Connection::on_piece(const wire::Pie
   counters_.payload_downloaded_bytes += message.block.size();
   torrent_.count_payload_received(size_bytes);
   download_rate_.add(now, size_bytes);
-  download_wait_ += torrent_.download_bucket_.take(now, size_bytes);
+  // The bucket's answer covers all its debt, this block's and the ones taken before it: several
+  // blocks drained from one read wait as long as the last one says, not the sum of their waits.
+  download_wait_ = std::max(download_wait_, torrent_.download_bucket_.take(now, size_bytes));
   last_block_received_at_ = now;
   snubbed_ = false;
   const auto block =

@@ -44,6 +44,14 @@ net::Duration TokenBucket::take(net::TimePoint now, std::int64_t bytes) {
   return net::Duration(static_cast<std::int64_t>(wait_ns));
 }
 
+std::int64_t TokenBucket::available(net::TimePoint now) const {
+  assert(now >= updated_at_);
+  if (rate_ == 0) return burst_;
+  const Int128 accrued = static_cast<Int128>((now - updated_at_).count()) * rate_ + carry_;
+  return static_cast<std::int64_t>(
+      std::min<Int128>(Int128{tokens_} + accrued / nanoseconds_per_second, Int128{burst_}));
+}
+
 void TokenBucket::set_rate(std::int64_t rate_bytes_per_second, net::TimePoint now) {
   assert(rate_bytes_per_second >= 0);
   refill(now);

@@ -26,6 +26,8 @@ class TokenBucket {
   void set_rate(std::int64_t rate_bytes_per_second, net::TimePoint now);
   // Tokens available at the last call (negative: debt).
   std::int64_t tokens() const { return tokens_; }
+  // Tokens that would be available at `now` (not earlier than the last call), without taking any.
+  std::int64_t available(net::TimePoint now) const;
 
  private:
   void refill(net::TimePoint now);

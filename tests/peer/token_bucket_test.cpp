@@ -33,6 +33,15 @@ TEST(TokenBucket, RefillsWithTimeUpToTheBurst) {
   EXPECT_EQ(bucket.tokens(), 500);
 }
 
+TEST(TokenBucket, AvailableLooksAheadWithoutTaking) {
+  TokenBucket bucket(1000, 500, start);
+  EXPECT_EQ(bucket.take(start, 700), 200ms);
+  EXPECT_EQ(bucket.available(start), -200);
+  EXPECT_EQ(bucket.available(start + 300ms), 100);
+  EXPECT_EQ(bucket.available(start + 10s), 500);  // never above the burst
+  EXPECT_EQ(bucket.tokens(), -200);               // nothing was taken or refilled
+}
+
 TEST(TokenBucket, SmallStepsAddUpExactly) {
   TokenBucket bucket(3, 100, start);
   EXPECT_EQ(bucket.take(start, 100), 0ns);

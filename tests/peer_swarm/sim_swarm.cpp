@@ -101,7 +101,7 @@ void SimSwarm::add_leecher(std::size_t index, net::Rng& rng) {
       host, peer::PeerConfig{.listen_port = listen_port,
                              .observer = &observer_,
                              .actor_id = actor,
-                             .receive_buffer_bytes = peer::limits::receive_buffer_bytes_small}));
+                             .receive_buffer_bytes = options_.leecher_receive_buffer_bytes}));
   peer::TorrentConfig config{.existing_data = peer::ExistingData::none,
                              .send_corrupt_blocks = index == options_.corrupt_leecher};
   if (options_.configure) options_.configure(index + 1, config);

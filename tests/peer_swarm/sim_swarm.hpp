@@ -30,6 +30,9 @@ struct SwarmOptions {
   net::Duration join_window = std::chrono::seconds(10);
   // Addresses handed to a joining leecher besides the seed's.
   std::size_t known_peers_max = 30;
+  // The leechers' receive buffers: small, as big simulated swarms have them, or large, as on real
+  // sockets, where one read can bring several blocks.
+  std::size_t leecher_receive_buffer_bytes = peer::limits::receive_buffer_bytes_small;
   // Adjusts a torrent's configuration: peer 0 is the seed, peer i + 1 is leecher i.
   std::function<void(std::size_t peer, peer::TorrentConfig&)> configure = {};
 };
