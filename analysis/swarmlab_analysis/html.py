@@ -18,8 +18,10 @@ pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.85em; 
 .outcome-failed, .outcome-interrupted, .outcome-running { color: #b00; font-weight: bold; }
 """
 
+# The run time is simulated seconds for the simulator and wall-clock seconds for the real backend
+# (the backend column says which).
 RUN_COLUMNS = ["label", "file", "run", "scenario", "seed", "backend", "version", "outcome",
-               "simulated time (s)", "peers", "trackers", "pieces", "trace hash", "started (UTC)"]
+               "run time (s)", "peers", "trackers", "pieces", "trace hash", "started (UTC)"]
 
 
 def _cell(value):
