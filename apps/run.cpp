@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -162,6 +163,15 @@ std::optional<LoadedScenario> load(const RunCommandOptions& options) {
   return std::move(std::get<LoadedScenario>(loaded));
 }
 
+// --detail's words, each the level's own name.
+std::map<std::string, record::EventDetail> detail_levels() {
+  std::map<std::string, record::EventDetail> levels;
+  for (const auto level :
+       {record::EventDetail::lifecycle, record::EventDetail::pieces, record::EventDetail::wire})
+    levels.emplace(record::to_string(level), level);
+  return levels;
+}
+
 RunResult run_once(const LoadedScenario& scenario, const RunCommandOptions& command,
                    std::optional<std::string> database, StopSignals& stop_signals) {
   const bool real = command.backend == "real";
@@ -171,9 +181,7 @@ RunResult run_once(const LoadedScenario& scenario, const RunCommandOptions& comm
       .real_duration_max = std::chrono::duration_cast<net::Duration>(std::chrono::duration<double>(
           command.wall_limit_seconds.value_or(wall_limit_default_seconds))),
       .database_path = std::move(database),
-      .detail = command.detail == "wire"        ? record::EventDetail::wire
-                : command.detail == "lifecycle" ? record::EventDetail::lifecycle
-                                                : record::EventDetail::pieces,
+      .detail = detail_levels().at(command.detail),
       .progress = [&line](const scenarios::Progress& progress) { line.show(progress); },
       .stop_requested = [&stop_signals] { return stop_signals.take() != 0; }};
   RunResult result = scenarios::run_scenario(scenario, options);
@@ -329,7 +337,7 @@ void register_run(CLI::App& app, CommandSet& commands) {
       .add_option("--detail", options->detail,
                   "Events recorded with --db: lifecycle, pieces (default) or wire (every "
                   "request, block and HAVE: large)")
-      ->check(CLI::IsMember({"lifecycle", "pieces", "wire"}));
+      ->check(CLI::IsMember(detail_levels()));
   command.add_flag("--check-determinism", options->check_determinism,
                    "Run twice; compare trace hashes and recorded rows");
   command.add_flag("-q,--quiet", options->quiet, "No progress line");

@@ -92,9 +92,11 @@ void Connection::close(CloseReason reason) {
 std::size_t Connection::read_room(std::size_t space_bytes) const {
   const TokenBucket& bucket = torrent_.download_bucket_;
   if (bucket.is_unlimited()) return space_bytes;
-  // Under a download limit a read takes what the bucket holds, and at least one block message:
-  // a large receive buffer would otherwise let a burst of its own size through before the wait.
-  const std::int64_t allowed = std::max(bucket.available(host_.now()), limits::block_message_bytes);
+  // Under a download limit a read takes what the bucket holds, and at least one block frame: a
+  // large receive buffer would otherwise let a burst of its own size through before the wait.
+  constexpr auto block_frame_bytes =
+      static_cast<std::int64_t>(wire::block_size_bytes + wire::frame_header_size_max);
+  const std::int64_t allowed = std::max(bucket.available(host_.now()), block_frame_bytes);
   return std::min(space_bytes, static_cast<std::size_t>(allowed));
 }
 

@@ -15,8 +15,6 @@ using namespace std::chrono_literals;
 // Blocks: the unit of a request on the wire. BEP 3 clients ask for 16 KiB; many close the
 // connection on larger requests, so this is both what we ask for and what we accept to serve.
 inline constexpr std::int64_t block_size_bytes = 16 * 1024;
-// A block on the wire: length prefix, message id, piece index and offset, then the block.
-inline constexpr std::int64_t block_message_bytes = block_size_bytes + 13;
 
 // Pieces. A torrent with more pieces or larger pieces than this is refused when it is loaded.
 inline constexpr std::int64_t piece_size_bytes_max = 64 * 1024 * 1024;

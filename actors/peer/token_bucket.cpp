@@ -18,17 +18,24 @@ TokenBucket::TokenBucket(std::int64_t rate_bytes_per_second, std::int64_t burst_
   assert(burst_bytes > 0);
 }
 
-void TokenBucket::refill(net::TimePoint now) {
+TokenBucket::Refilled TokenBucket::refilled(net::TimePoint now) const {
   assert(now >= updated_at_);
-  const std::int64_t elapsed_ns = (now - updated_at_).count();
-  updated_at_ = now;
-  if (rate_ == 0) return;
-  const Int128 accrued = static_cast<Int128>(elapsed_ns) * rate_ + carry_;
+  if (rate_ == 0) return {tokens_, carry_};
+  const Int128 accrued = static_cast<Int128>((now - updated_at_).count()) * rate_ + carry_;
   const Int128 whole = accrued / nanoseconds_per_second;
-  carry_ = static_cast<std::int64_t>(accrued % nanoseconds_per_second);
-  tokens_ = static_cast<std::int64_t>(std::min<Int128>(Int128{tokens_} + whole, Int128{burst_}));
-  if (tokens_ == burst_) carry_ = 0;
-  assert(carry_ >= 0 && carry_ < nanoseconds_per_second);
+  const auto tokens =
+      static_cast<std::int64_t>(std::min<Int128>(Int128{tokens_} + whole, Int128{burst_}));
+  const auto carry = tokens == burst_ ? std::int64_t{0}
+                                      : static_cast<std::int64_t>(accrued % nanoseconds_per_second);
+  assert(carry >= 0 && carry < nanoseconds_per_second);
+  return {tokens, carry};
+}
+
+void TokenBucket::refill(net::TimePoint now) {
+  const Refilled next = refilled(now);
+  tokens_ = next.tokens;
+  carry_ = next.carry;
+  updated_at_ = now;
 }
 
 net::Duration TokenBucket::take(net::TimePoint now, std::int64_t bytes) {
@@ -45,11 +52,7 @@ net::Duration TokenBucket::take(net::TimePoint now, std::int64_t bytes) {
 }
 
 std::int64_t TokenBucket::available(net::TimePoint now) const {
-  assert(now >= updated_at_);
-  if (rate_ == 0) return burst_;
-  const Int128 accrued = static_cast<Int128>((now - updated_at_).count()) * rate_ + carry_;
-  return static_cast<std::int64_t>(
-      std::min<Int128>(Int128{tokens_} + accrued / nanoseconds_per_second, Int128{burst_}));
+  return refilled(now).tokens;
 }
 
 void TokenBucket::set_rate(std::int64_t rate_bytes_per_second, net::TimePoint now) {

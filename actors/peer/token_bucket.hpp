@@ -30,6 +30,12 @@ class TokenBucket {
   std::int64_t available(net::TimePoint now) const;
 
  private:
+  // Tokens and leftover byte-nanoseconds at `now`, as refill() leaves them.
+  struct Refilled {
+    std::int64_t tokens;
+    std::int64_t carry;
+  };
+  Refilled refilled(net::TimePoint now) const;
   void refill(net::TimePoint now);
 
   std::int64_t rate_;
