@@ -297,6 +297,9 @@ net::Duration Engine::run_duration() const {
 RunResult Engine::run() {
   const net::Duration duration = run_duration();
   const net::TimePoint limit = start_ + duration;
+  // Every tick shows the swarm after the events of its instant; so does the first, which must
+  // wait for the peers that join at the start.
+  world_->run_until(start_);
   if (sampler_) take_samples(world_->now());
   while (step(limit)) {
   }

@@ -2,6 +2,7 @@
 // same recorded rows, another seed another hash; corrupt peers are caught and no corrupt piece is
 // accepted; a liveness violation stops the run; departures, crashes and restarts, and peers that
 // announce to the scenario's tracker.
+#include "tests/record/scratch.hpp"
 #include "tests/scenarios/scenario_text.hpp"
 
 #include <gmock/gmock.h>
@@ -68,6 +69,24 @@ TEST(ScenarioEngine, SameSeedSameTraceAndRowsOtherSeedOtherTrace) {
   EXPECT_EQ(first.download_times_seconds, second.download_times_seconds);
   EXPECT_NE(first.trace_hash, other.trace_hash);
   EXPECT_NE(*first.rows_hash, *other.rows_hash);
+}
+
+// The first tick, at the start, shows the swarm after the peers that join then (the seed), as
+// every later tick shows it after the events of its instant.
+TEST(ScenarioEngine, TheFirstTickCountsThePeersThatJoinAtTheStart) {
+  using record::testing::query;
+  using record::testing::Rows;
+  const ScratchDatabase database("first-tick");
+  const RunResult result = run(small_swarm(4), {}, database.path());
+  ASSERT_EQ(result.outcome, Outcome::completed) << result.detail;
+  EXPECT_EQ(query(database.path(),
+                  "SELECT time_ns, hosts_present, copies_min, copies_max FROM availability "
+                  "ORDER BY time_ns LIMIT 1"),
+            (Rows{{"0", "1", "1", "1"}}));
+  // The seed holds all 16 pieces in the first row of samples.
+  EXPECT_EQ(query(database.path(),
+                  "SELECT time_ns, pieces_have FROM samples ORDER BY time_ns, host_id LIMIT 1"),
+            (Rows{{"0", "16"}}));
 }
 
 TEST(ScenarioEngine, CorruptGroupIsCaughtAndNoCorruptPieceIsAccepted) {
