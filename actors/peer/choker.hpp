@@ -91,6 +91,9 @@ class Choker {
   // estimates), so rounds must be passed in time order. Peers must have distinct keys.
   virtual ChokeDecision decide(net::TimePoint now, std::span<const PeerStats> peers,
                                net::Rng& rng) = 0;
+  // Whether new connections are offered BEP 6 allowed-fast pieces, which the peer may then fetch
+  // while we choke it: an upload that decide() does not govern.
+  virtual bool offers_allowed_fast() const { return true; }
 };
 
 // Whether the peer snubs us: we have been interested in it for `snub_duration` and it sent no block

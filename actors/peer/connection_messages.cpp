@@ -33,7 +33,8 @@ void Connection::send_opening_messages() {
   }
   if (setup_.features.extension_protocol) send_extension_handshake();
   const auto ipv4 = ipv4_bytes(setup_.remote.address);
-  if (setup_.features.fast_extension && ipv4 && !have.none()) {
+  if (setup_.features.fast_extension && ipv4 && !have.none() &&
+      torrent_.choker().offers_allowed_fast()) {
     // BEP 6: pieces the peer may request even while we choke it, so that a newcomer gets its
     // first pieces early. Only pieces we have are worth offering.
     const auto offered = protocol::allowed_fast_set(

@@ -279,6 +279,12 @@ void Torrent::report_disconnected(const Connection& connection, CloseReason reas
   }
 }
 
+std::size_t Torrent::unchoked_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(connections_.begin(), connections_.end(),
+                    [](const auto& entry) { return !entry.second->chokes_peer(); }));
+}
+
 std::vector<const Connection*> Torrent::connections() const {
   std::vector<const Connection*> list;
   list.reserve(connections_.size());

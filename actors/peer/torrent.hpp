@@ -131,6 +131,8 @@ class Torrent {
   const PiecePicker& picker() const { return picker_; }
   const PeerBook& peer_book() const { return book_; }
   std::size_t connection_count() const { return connections_.size(); }
+  // Connections we do not choke.
+  std::size_t unchoked_count() const;
   std::int32_t half_open_count() const { return half_open_; }
   // Connections in key order.
   std::vector<const Connection*> connections() const;
@@ -168,6 +170,8 @@ class Torrent {
   // torrent_choke.cpp: choking rounds and the seeding policy.
   boost::asio::awaitable<void> choke_loop();
   void run_choke_round(net::TimePoint now);
+  // The leecher's choker until every piece is verified, then the seed's.
+  Choker& choker() { return picker_.is_complete() ? *seed_choker_ : *leech_choker_; }
   // An interested peer while upload slots are free: run a round soon.
   void request_early_choke_round();
   void check_seeding_policy(net::TimePoint now);

@@ -41,8 +41,7 @@ void Torrent::run_choke_round(net::TimePoint now) {
   for (const auto& [key, connection] : connections_) {
     if (!connection->is_closing()) stats.push_back(connection->choke_stats(now));
   }
-  Choker& choker = picker_.is_complete() ? *seed_choker_ : *leech_choker_;
-  const ChokeDecision decision = choker.decide(now, stats, host_.rng());
+  const ChokeDecision decision = choker().decide(now, stats, host_.rng());
   assert(std::is_sorted(decision.unchoke.begin(), decision.unchoke.end()));
   // Both lists are in key order: one merge pass applies the decision.
   auto unchoked = decision.unchoke.begin();

@@ -1,5 +1,5 @@
 // Torrent policies in small simulated swarms, where time is exact: upload and download rate
-// limits, connection limits, and the seeding policies (for a time, up to a ratio).
+// limits, connection limits, the seeding policies (for a time, up to a ratio), and free riders.
 #include "tests/peer_swarm/sim_swarm.hpp"
 
 #include <gtest/gtest.h>
@@ -63,6 +63,32 @@ TEST(SimPolicy, DownloadRateLimitPacesTheLeecher) {
 // limit to a third of itself on real sockets), and a read takes no more than the bucket holds.
 TEST(SimPolicy, DownloadRateLimitHoldsWhenOneReadBringsSeveralBlocks) {
   expect_download_limit_paces_the_leecher(256 * 1024);
+}
+
+// Free riders upload nothing at all: no unchoke, and no BEP 6 allowed-fast pieces either, which
+// their peers could fetch while choked. They still complete, from what others give.
+TEST(SimPolicy, FreeRidersUploadNothing) {
+  constexpr std::size_t free_riders = 4;
+  SimSwarm swarm({.seed = 8,
+                  .leecher_count = 12,
+                  .torrent_size_bytes = torrent_size_bytes,
+                  .configure = [](std::size_t peer, peer::TorrentConfig& config) {
+                    if (peer >= 1 && peer <= free_riders) {
+                      config.leech_choker = peer::ChokerKind::free_rider;
+                      config.seed_choker = peer::ChokerKind::free_rider;
+                    }
+                  }});
+  ASSERT_TRUE(swarm.run_until_complete(completion_limit));
+  std::uint64_t contributed_bytes = 0;
+  for (std::size_t index = 0; index < 12; ++index) {
+    const std::uint64_t uploaded = swarm.leecher_torrent(index).counters().payload_uploaded_bytes;
+    if (index < free_riders) {
+      EXPECT_EQ(uploaded, 0u) << "free rider " << index;
+    } else {
+      contributed_bytes += uploaded;
+    }
+  }
+  EXPECT_GT(contributed_bytes, 0u);
 }
 
 TEST(SimPolicy, ConnectionLimitsHoldAndTheSwarmStillCompletes) {
