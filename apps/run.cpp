@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -109,11 +110,16 @@ class ProgressLine {
   Stopwatch stopwatch_;
 };
 
+// Interpolated between the two nearest ranks, as numpy and pandas compute it by default, so that
+// the summary agrees with an analysis of the recorded download times.
 double percentile(std::vector<double> values, double share) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(share * static_cast<double>(values.size() - 1));
-  return values[index];
+  const double position = share * static_cast<double>(values.size() - 1);
+  const double below = std::floor(position);
+  const auto index = static_cast<std::size_t>(below);
+  if (index + 1 >= values.size()) return values.back();
+  return values[index] + (values[index + 1] - values[index]) * (position - below);
 }
 
 void print_summary(const LoadedScenario& scenario, const RunResult& result, double wall_seconds) {
