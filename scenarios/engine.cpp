@@ -241,6 +241,7 @@ record::HostSample Engine::sample_of(const PeerSlot& slot) const {
   sample.uploaded_bytes = slot.uploaded_before_bytes + counters.payload_uploaded_bytes;
   sample.downloaded_bytes = slot.downloaded_before_bytes + counters.payload_downloaded_bytes;
   sample.connections = static_cast<std::uint32_t>(slot.torrent->connection_count());
+  sample.unchoked_peers = static_cast<std::uint32_t>(slot.torrent->unchoked_count());
   sample.pieces_have = static_cast<std::uint32_t>(slot.torrent->picker().have().count().value());
   return sample;
 }
@@ -259,7 +260,10 @@ void Engine::report_progress() {
 
 // Advances the world by one step; returns false when the run must end.
 bool Engine::step(net::TimePoint limit) {
-  const net::TimePoint next = std::min(limit, world_->now() + step_duration);
+  net::TimePoint next = std::min(limit, world_->now() + step_duration);
+  // A step ends on every sampling tick, so that a tick is taken at its time, not at the end of
+  // the step it falls in (intervals that are not whole seconds).
+  if (sampler_) next = std::min(next, sampler_->next_due());
   world_->run_until(next);
   const net::TimePoint now = world_->now();
   if (sampler_ && sampler_->due(now)) take_samples(now);

@@ -68,6 +68,17 @@ def open_database(path):
     return connection
 
 
+# Every sample of a run, each marked `departure` when its host wrote it as it left (at that
+# instant a `left` event names the host): the tick samples and the run's last are snapshots of the
+# whole swarm, a departure sample is one host's final counters.
+SAMPLES_QUERY = """
+SELECT s.*, EXISTS (SELECT 1 FROM events AS e
+                    WHERE e.run_id = s.run_id AND e.host_id = s.host_id
+                      AND e.time_ns = s.time_ns AND e.kind = 'left') AS departure
+FROM samples AS s WHERE s.run_id = ? ORDER BY s.time_ns, s.host_id
+"""
+
+
 def default_label(info):
     return f"{info['scenario_name']} seed {info['seed']}"
 
@@ -94,9 +105,7 @@ def load_runs(path, label=None):
                 path=path, run_id=run_id, label=run_label, info=info,
                 hosts=pd.read_sql("SELECT * FROM hosts WHERE run_id = ? ORDER BY host_id",
                                   connection, params=(run_id,)),
-                samples=pd.read_sql(
-                    "SELECT * FROM samples WHERE run_id = ? ORDER BY time_ns, host_id",
-                    connection, params=(run_id,)),
+                samples=pd.read_sql(SAMPLES_QUERY, connection, params=(run_id,)),
                 availability=pd.read_sql(
                     "SELECT * FROM availability WHERE run_id = ? ORDER BY time_ns",
                     connection, params=(run_id,))))
@@ -131,16 +140,12 @@ def completion_times(run):
 
 
 def snapshot_samples(run):
-    """The samples that are snapshots of the whole swarm: those taken at the sampling ticks and at
-    the run's end. A host that leaves between ticks also writes a sample as it goes; alone at its
-    instant, it would read as a swarm of one peer there."""
+    """The samples that are snapshots of the whole swarm: those of the sampling ticks and of the
+    run's end. A host that leaves also writes a sample as it goes, and it would count at its
+    instant as a peer that is no longer there (a swarm of one between ticks, an extra peer when it
+    leaves on a tick)."""
     samples = run.samples
-    interval = run.info.get("sample_interval_ns")
-    if samples.empty or interval is None or pd.isna(interval) or int(interval) <= 0:
-        return samples
-    times = samples["time_ns"]
-    on_tick = (times - times.min()) % int(interval) == 0
-    return samples[on_tick | (times == times.max())]
+    return samples[samples["departure"] == 0]
 
 
 def swarm_progress(run):

@@ -74,23 +74,51 @@ class LoadTest(ScratchTestCase):
         last = progress.iloc[-1]
         self.assertEqual([last["seeds"], last["leechers"]], [synthetic.LEECHERS, 1])
 
+    def leave(self, path, host, time_ns):
+        """Makes `host` leave at `time_ns` as a run records it: its last sample then, a `left`
+        event, no samples after."""
+        connection = sqlite3.connect(path)
+        with connection:
+            connection.execute("DELETE FROM samples WHERE host_id = ? AND time_ns >= ?",
+                               (host, time_ns))
+            connection.execute(
+                "INSERT INTO samples (run_id, host_id, time_ns, uploaded_bytes, downloaded_bytes, "
+                "connections, pieces_have) VALUES (1, ?, ?, 0, 0, 0, 0)", (host, time_ns))
+            connection.execute("INSERT INTO events (run_id, time_ns, host_id, kind) "
+                               "VALUES (1, ?, ?, 'left')", (time_ns, host))
+        connection.close()
+        return load.load_runs(path)[0]
+
     def test_swarm_progress_leaves_out_a_sample_written_between_ticks(self):
         # A host leaving at 2.5 s writes its last sample then; alone at that instant it must
         # not become a time point with a swarm of one peer.
-        path = synthetic.build(self.path("leaving.sqlite"))
-        connection = sqlite3.connect(path)
-        with connection:
-            connection.execute(
-                "INSERT INTO samples (run_id, host_id, time_ns, uploaded_bytes, downloaded_bytes, "
-                "connections, pieces_have) VALUES (1, 1, ?, 0, 0, 0, 0)",
-                (5 * synthetic.NS // 2,))
-        connection.close()
-        run = load.load_runs(path)[0]
+        run = self.leave(synthetic.build(self.path("between.sqlite")), 1, 5 * synthetic.NS // 2)
         progress = load.swarm_progress(run).set_index("time_s")
         self.assertNotIn(2.5, progress.index)
         self.assertEqual(len(progress), synthetic.DURATION_S + 1)
-        self.assertEqual(progress.loc[2.0, "peers"], load.swarm_progress(self.run)
-                         .set_index("time_s").loc[2.0, "peers"])
+        self.assertEqual(progress.loc[2.0, "peers"], self.peers_at(2.0))
+        self.assertEqual(progress.loc[3.0, "peers"], self.peers_at(3.0) - 1)
+
+    def test_swarm_progress_leaves_out_a_host_leaving_on_a_tick(self):
+        # Leaving at 2 s, the host is not in the swarm the tick at 2 s shows; its last sample
+        # carries the same time.
+        run = self.leave(synthetic.build(self.path("on_tick.sqlite")), 1, 2 * synthetic.NS)
+        progress = load.swarm_progress(run).set_index("time_s")
+        self.assertEqual(progress.loc[1.0, "peers"], self.peers_at(1.0))
+        self.assertEqual(progress.loc[2.0, "peers"], self.peers_at(2.0) - 1)
+
+    def test_swarm_progress_keeps_ticks_off_the_interval_grid(self):
+        # On the real backend ticks fall where the wall clock is, a little after each interval.
+        path = synthetic.build(self.path("off_grid.sqlite"))
+        connection = sqlite3.connect(path)
+        with connection:
+            connection.execute("UPDATE samples SET time_ns = time_ns + 3000000 WHERE time_ns > 0")
+        connection.close()
+        progress = load.swarm_progress(load.load_runs(path)[0])
+        self.assertEqual(len(progress), synthetic.DURATION_S + 1)
+
+    def peers_at(self, time_s):
+        return load.swarm_progress(self.run).set_index("time_s").loc[time_s, "peers"]
 
     def test_rarest_copies(self):
         copies = load.rarest_copies(self.run)

@@ -89,6 +89,41 @@ TEST(ScenarioEngine, TheFirstTickCountsThePeersThatJoinAtTheStart) {
             (Rows{{"0", "16"}}));
 }
 
+// Ticks fall on their times when the interval is not a whole number of seconds (the run loop
+// steps a second at a time otherwise), and every host present has its row there.
+TEST(ScenarioEngine, TicksFallOnTheirTimesForAnyInterval) {
+  using record::testing::query_value;
+  const ScratchDatabase database("ticks");
+  const RunResult result = run(small_swarm(4), {"sample_interval_s=2.5"}, database.path());
+  ASSERT_EQ(result.outcome, Outcome::completed) << result.detail;
+  const std::string path = database.path();
+  const std::string last_tick = "(SELECT max(time_ns) FROM availability)";
+  EXPECT_EQ(query_value(path,
+                        "SELECT count(*) FROM availability WHERE time_ns % 2500000000 <> 0 "
+                        "AND time_ns <> " +
+                            last_tick),
+            "0");
+  EXPECT_EQ(query_value(path, "SELECT count(*) FROM availability WHERE time_ns % 2500000000 = 0"),
+            query_value(path, "SELECT 1 + " + last_tick + " / 2500000000"));
+  EXPECT_EQ(query_value(path,
+                        "SELECT count(*) FROM availability AS a WHERE hosts_present <> "
+                        "(SELECT count(*) FROM samples AS s WHERE s.time_ns = a.time_ns)"),
+            "0");
+}
+
+// Every sample says how many peers its host unchokes, never more than it is connected to.
+TEST(ScenarioEngine, SamplesCountTheUnchokedPeers) {
+  using record::testing::query_value;
+  const ScratchDatabase database("unchoked");
+  const RunResult result = run(small_swarm(6), {}, database.path());
+  ASSERT_EQ(result.outcome, Outcome::completed) << result.detail;
+  const std::string path = database.path();
+  EXPECT_EQ(query_value(path, "SELECT count(*) FROM samples WHERE unchoked_peers IS NULL"), "0");
+  EXPECT_EQ(query_value(path, "SELECT count(*) FROM samples WHERE unchoked_peers > connections"),
+            "0");
+  EXPECT_EQ(query_value(path, "SELECT max(unchoked_peers) > 0 FROM samples"), "1");
+}
+
 TEST(ScenarioEngine, CorruptGroupIsCaughtAndNoCorruptPieceIsAccepted) {
   const std::string text =
       small_swarm(10) + "\n[groups.liars]\ncount = 2\nbandwidth = \"fast\"\ncorrupt = true\n";
