@@ -25,6 +25,7 @@
 // random choices draw from the host's generator, and nothing iterates an unordered container.
 #pragma once
 
+#include "actors/peer/block_blame.hpp"
 #include "actors/peer/block_write_queue.hpp"
 #include "actors/peer/choker.hpp"
 #include "actors/peer/close_reason.hpp"
@@ -182,8 +183,14 @@ class Torrent {
   // Every block of the piece is written (or being written, in order): check it.
   void start_verification(PieceIndex piece);
   boost::asio::awaitable<void> verify_piece(PieceIndex piece);
-  void on_piece_passed(PieceIndex piece);
+  // `senders_judged`: the senders of its failed attempts were judged block by block.
+  void on_piece_passed(PieceIndex piece, bool senders_judged);
   void on_piece_failed(PieceIndex piece, bool blame_senders);
+  // Who sent each block of the piece being checked (PeerKey::none() for none).
+  std::vector<PeerKey> block_senders(PieceIndex piece) const;
+  // The piece passed after failing before: bans the senders of its bad blocks, gives back the
+  // trust the failures cost the others.
+  void judge_block_senders(PieceIndex piece, std::span<const storage::Sha1Digest> good);
   void on_complete();
   // Bad data came from among `peers`: ban the certain culprit, or cost each its trust points.
   void blame(std::span<const PeerKey> peers);
@@ -254,6 +261,8 @@ class Torrent {
   PeerBook book_;
   // Trust points by address, and whom a failed piece bans.
   TrustLedger trust_;
+  // The blocks of failed pieces and their senders, until the piece passes.
+  BlockBlame block_blame_;
   std::set<PieceIndex> unwritten_pieces_;
   BlockWriteQueue write_queue_{limits::write_run_bytes_max};
   // A write_queued_blocks() task runs (at most one at a time).

@@ -1,7 +1,9 @@
 // Verification: a complete piece is hashed through DiskIo before it counts as ours. On success it
 // is announced (HAVE) to every peer and its senders earn trust; on failure it is discarded and
 // downloaded again, and its senders are blamed: banned at once when the culprit is certain, else
-// they lose trust points until they reach limits::trust_points_ban_level.
+// they lose trust points until they reach limits::trust_points_ban_level. The digests of a failed
+// piece's blocks are kept (BlockBlame), and when the piece passes, whoever sent a block that
+// differs from the good one is banned and the other senders are cleared.
 #include "actors/peer/torrent.hpp"
 
 #include "actors/peer/endpoint_conversion.hpp"
@@ -25,17 +27,56 @@ asio::awaitable<void> Torrent::verify_piece(PieceIndex piece) {
   if (stopping_) co_return;
   // A block whose write never happened makes the check fail through no fault of its sender.
   const bool unwritten = unwritten_pieces_.erase(piece) > 0;
+  const auto block_length = static_cast<std::uint32_t>(limits::block_size_bytes);
   if (verified && *verified) {
-    on_piece_passed(piece);
+    bool judged = false;
+    if (block_blame_.remembers(piece)) {
+      const auto good = co_await disk_->block_digests(index, block_length);
+      if (stopping_) co_return;
+      if (good) {
+        judge_block_senders(piece, *good);
+        judged = true;
+      }
+    }
+    on_piece_passed(piece, judged);
     co_return;
+  }
+  const bool blame_senders = !unwritten && verified.has_value();
+  if (blame_senders) {
+    const std::vector<PeerKey> senders = block_senders(piece);
+    const auto digests = co_await disk_->block_digests(index, block_length);
+    if (stopping_) co_return;
+    if (digests && digests->size() == senders.size())
+      block_blame_.on_failed(piece, senders, *digests);
   }
   // Forget the bad data before anyone may send the piece again.
   co_await disk_->discard_piece(index);
   if (stopping_) co_return;
-  on_piece_failed(piece, !unwritten && verified.has_value());
+  on_piece_failed(piece, blame_senders);
 }
 
-void Torrent::on_piece_passed(PieceIndex piece) {
+std::vector<PeerKey> Torrent::block_senders(PieceIndex piece) const {
+  const PieceDownload* download = picker_.download(piece);
+  assert(download != nullptr);
+  std::vector<PeerKey> senders;
+  senders.reserve(static_cast<std::size_t>(download->block_count().value()));
+  for (BlockIndex block(0); block < BlockIndex(download->block_count().value()); ++block)
+    senders.push_back(download->sender(block));
+  return senders;
+}
+
+void Torrent::judge_block_senders(PieceIndex piece, std::span<const storage::Sha1Digest> good) {
+  const BlockBlame::Verdict verdict = block_blame_.on_passed(piece, good);
+  for (const PeerKey liar : verdict.liars) {
+    const net::Address* address = address_of(liar);
+    if (address != nullptr && !book_.is_banned(*address)) ban(*address);
+  }
+  for (const auto& [sender, failures] : verdict.cleared) {
+    if (const net::Address* address = address_of(sender)) trust_.forgive(*address, failures);
+  }
+}
+
+void Torrent::on_piece_passed(PieceIndex piece, bool senders_judged) {
   const PieceDownload* download = picker_.download(piece);
   assert(download != nullptr);
   credit(download->contributors());
@@ -48,9 +89,10 @@ void Torrent::on_piece_passed(PieceIndex piece) {
     observer->on_piece_verified(host_.now(), session_.actor_id,
                                 static_cast<std::uint32_t>(piece.value()));
   }
-  // Peers that sent blocks of a failed attempt but none of the good one sent the bad data. They
-  // lost trust when the attempt failed; a lone suspect is certainly the culprit.
-  if (success.suspects.size() == 1) blame(success.suspects);
+  // Without block digests to judge by: peers that sent blocks of a failed attempt but none of the
+  // good one sent the bad data. They lost trust when the attempt failed; a lone suspect is
+  // certainly the culprit.
+  if (!senders_judged && success.suspects.size() == 1) blame(success.suspects);
   for (auto& [key, connection] : connections_)
     connection->on_piece_verified(piece);
   if (picker_.is_complete()) on_complete();

@@ -34,6 +34,12 @@ std::optional<net::Address> TrustLedger::blame(std::span<const net::Address> sen
   return *least_trusted;
 }
 
+void TrustLedger::forgive(const net::Address& address, std::int32_t failures) {
+  assert(failures >= 0);
+  std::int32_t& points = points_[address];
+  points = std::min(points + failures * limits::trust_points_per_failure, limits::trust_points_max);
+}
+
 std::int32_t TrustLedger::trust(const net::Address& address) const {
   const auto found = points_.find(address);
   return found == points_.end() ? 0 : found->second;

@@ -20,6 +20,9 @@ class TrustLedger {
   // trusted if that took it to limits::trust_points_ban_level and no other sender is as low (a
   // tie does not tell a liar from an honest peer that keeps sharing pieces with it).
   std::optional<net::Address> blame(std::span<const net::Address> senders);
+  // The sender was cleared of `failures` failures it was blamed for: it gets their cost back, up
+  // to limits::trust_points_max.
+  void forgive(const net::Address& address, std::int32_t failures);
   std::int32_t trust(const net::Address& address) const;
 
  private:

@@ -68,5 +68,17 @@ TEST(TrustLedger, CreditStopsAtTheMaximum) {
   EXPECT_EQ(ledger.trust(other), 0);
 }
 
+TEST(TrustLedger, ForgivingGivesBackWhatTheFailuresCostUpToTheMaximum) {
+  TrustLedger ledger;
+  const std::vector<net::Address> senders{honest, liar};
+  EXPECT_FALSE(ledger.blame(senders).has_value());
+  EXPECT_FALSE(ledger.blame(senders).has_value());
+  ledger.forgive(honest, 2);
+  EXPECT_EQ(ledger.trust(honest), 0);
+  EXPECT_EQ(ledger.trust(liar), -2 * limits::trust_points_per_failure);
+  ledger.forgive(honest, 3 * limits::trust_points_max);
+  EXPECT_EQ(ledger.trust(honest), limits::trust_points_max);
+}
+
 }  // namespace
 }  // namespace swarmlab::peer

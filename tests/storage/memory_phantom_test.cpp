@@ -110,5 +110,45 @@ TEST(PhantomStorage, CorruptSenderTaintsUntilDiscarded) {
   EXPECT_EQ(storage.verify_piece(2).value(), true);
 }
 
+// Block digests judge the senders of a failed piece block by block: a changed byte changes the
+// digest of its block only; the last block of a piece may be shorter.
+TEST(MemoryStorage, BlockDigestsAreTheSha1OfEachBlock) {
+  const auto layout = with_hashes(padded_layout(), payload);
+  MemoryStorage storage(layout);
+  ASSERT_TRUE(write_content(storage, payload));
+  // Piece 1 (32 bytes) in blocks of 12: 12, 12 and 8 bytes.
+  const auto good = storage.block_digests(1, 12).value();
+  ASSERT_EQ(good.size(), 3u);
+  std::vector<std::uint8_t> bytes(8);
+  ASSERT_TRUE(storage.read({.piece = 1, .offset_bytes = 24, .length_bytes = 8}, bytes));
+  EXPECT_EQ(good[2], protocol::sha1(bytes));
+  // Byte 13 of the piece belongs to the second block.
+  std::vector<std::uint8_t> byte = expected_content(*layout, payload, 32 + 13, 1);
+  byte[0] ^= 0x01;
+  ASSERT_TRUE(
+      storage.write({.piece = 1, .offset_bytes = 13, .length_bytes = 1}, byte, Taint::clean));
+  const auto spoiled = storage.block_digests(1, 12).value();
+  ASSERT_EQ(spoiled.size(), 3u);
+  EXPECT_EQ(spoiled[0], good[0]);
+  EXPECT_NE(spoiled[1], good[1]);
+  EXPECT_EQ(spoiled[2], good[2]);
+}
+
+TEST(PhantomStorage, BlockDigestsTellTheCorruptBlocks) {
+  const auto layout = with_hashes(padded_layout(), payload);
+  PhantomStorage storage(layout, PhantomStart::empty);
+  ASSERT_TRUE(storage.write({.piece = 2, .offset_bytes = 0, .length_bytes = 16}, {}, Taint::clean));
+  ASSERT_TRUE(storage.write({.piece = 2, .offset_bytes = 16, .length_bytes = 16}, {},
+                            Taint::corrupt_sender));
+  const auto digests = storage.block_digests(2, 16).value();
+  ASSERT_EQ(digests.size(), 2u);
+  EXPECT_NE(digests[0], digests[1]);
+  // After the discard, a clean copy has the clean block's digest everywhere.
+  storage.discard_piece(2);
+  ASSERT_TRUE(storage.write({.piece = 2, .offset_bytes = 0, .length_bytes = 32}, {}, Taint::clean));
+  const auto clean = storage.block_digests(2, 16).value();
+  EXPECT_EQ(clean, (std::vector<Sha1Digest>{digests[0], digests[0]}));
+}
+
 }  // namespace
 }  // namespace swarmlab::peer::storage

@@ -81,6 +81,14 @@ asio::awaitable<Result<bool>> DiskIo::check_piece(PieceIndex piece) {
   return run<bool>(piece, [piece](Storage& storage) { return storage.check_piece(piece); });
 }
 
+asio::awaitable<Result<std::vector<Sha1Digest>>> DiskIo::block_digests(
+    PieceIndex piece, std::uint32_t block_length_bytes) {
+  assert(piece < layout().piece_count());
+  return run<std::vector<Sha1Digest>>(piece, [piece, block_length_bytes](Storage& storage) {
+    return storage.block_digests(piece, block_length_bytes);
+  });
+}
+
 asio::awaitable<Result<void>> DiskIo::discard_piece(PieceIndex piece) {
   assert(piece < layout().piece_count());
   return run<void>(piece, [piece](Storage& storage) -> Result<void> {

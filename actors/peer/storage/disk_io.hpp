@@ -15,8 +15,10 @@
 //   start:           present = co_await check_existing(progress); request only the others
 //   block received:  co_await write(block, bytes, taint)   (taint: the simulator marked the
 //                    sender corrupt; phantom storage needs it, the others ignore it)
-//   piece complete:  co_await verify_piece(piece) -> true: ours, announce HAVE;
-//                    false: co_await discard_piece(piece), re-request, blame the contributors
+//   piece complete:  co_await verify_piece(piece) -> true: ours, announce HAVE (and if it failed
+//                    before, judge that attempt's senders by co_await block_digests(piece));
+//                    false: keep co_await block_digests(piece) with the senders,
+//                    co_await discard_piece(piece), re-request, blame the contributors
 //   request served:  bytes = co_await read(block)  (empty in phantom mode: send the size only)
 //   shutdown:        co_await flush()
 #pragma once
@@ -80,6 +82,9 @@ class DiskIo {
   // Whether the stored piece matches its expected hash: the only way a piece becomes ours.
   asio::awaitable<Result<bool>> verify_piece(PieceIndex piece);
   asio::awaitable<Result<bool>> check_piece(PieceIndex piece);
+  // The digest of each block of the stored piece (Storage::block_digests).
+  asio::awaitable<Result<std::vector<Sha1Digest>>> block_digests(PieceIndex piece,
+                                                                 std::uint32_t block_length_bytes);
   // After a failed verification (phantom: clears the taint).
   asio::awaitable<Result<void>> discard_piece(PieceIndex piece);
   // Durable on disk: covers every write that completed before the call.

@@ -16,6 +16,7 @@ Result<void> PhantomStorage::write(const BlockRef& block, std::span<const std::u
   if (taint == Taint::corrupt_sender) {
     std::lock_guard lock(mutex_);
     flags_[block.piece] |= tainted;
+    tainted_offsets_[block.piece].push_back(block.offset_bytes);
   }
   return {};
 }
@@ -51,10 +52,26 @@ Result<bool> PhantomStorage::check_piece(PieceIndex piece) {
   return (flags_[piece] & stored) != 0 && (flags_[piece] & tainted) == 0;
 }
 
+Result<std::vector<Sha1Digest>> PhantomStorage::block_digests(PieceIndex piece,
+                                                              std::uint32_t block_length_bytes) {
+  assert(piece < layout().piece_count());
+  assert(block_length_bytes > 0);
+  const std::uint32_t piece_size = layout().piece_size_bytes(piece);
+  std::vector<Sha1Digest> digests((piece_size + block_length_bytes - 1) / block_length_bytes,
+                                  Sha1Digest{});
+  std::lock_guard lock(mutex_);
+  if (const auto found = tainted_offsets_.find(piece); found != tainted_offsets_.end()) {
+    for (const std::uint32_t offset : found->second)
+      digests.at(offset / block_length_bytes).fill(0xff);
+  }
+  return digests;
+}
+
 void PhantomStorage::discard_piece(PieceIndex piece) {
   assert(piece < layout().piece_count());
   std::lock_guard lock(mutex_);
   flags_[piece] = 0;
+  tainted_offsets_.erase(piece);
 }
 
 bool PhantomStorage::is_tainted(PieceIndex piece) const {

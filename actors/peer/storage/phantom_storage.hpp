@@ -4,11 +4,13 @@
 // receives is the true content, except where the simulator says a sender lies.
 //
 // Per piece it keeps two bits: `tainted` (a corrupt block arrived) and `stored` (the piece was
-// verified, or the storage started complete), which check_piece reports on a restart.
+// verified, or the storage started complete), which check_piece reports on a restart; and, for
+// tainted pieces only, where the corrupt blocks were written, which block_digests tells.
 #pragma once
 
 #include "actors/peer/storage/storage.hpp"
 
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -27,6 +29,9 @@ class PhantomStorage final : public Storage {
   Result<Sha1Digest> hash_piece(PieceIndex piece) override;
   Result<bool> verify_piece(PieceIndex piece) override;
   Result<bool> check_piece(PieceIndex piece) override;
+  // A digest of zeros for a clean block, of 0xff bytes for one written by a corrupt sender.
+  Result<std::vector<Sha1Digest>> block_digests(PieceIndex piece,
+                                                std::uint32_t block_length_bytes) override;
   void discard_piece(PieceIndex piece) override;
   Result<void> flush() override { return {}; }
 
@@ -37,6 +42,8 @@ class PhantomStorage final : public Storage {
 
   mutable std::mutex mutex_;
   std::vector<std::uint8_t> flags_;  // one Flag set per piece, guarded by mutex_
+  // The offsets of the corrupt writes into each tainted piece, guarded by mutex_.
+  std::map<PieceIndex, std::vector<std::uint32_t>> tainted_offsets_;
 };
 
 }  // namespace swarmlab::peer::storage

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 namespace swarmlab::peer::storage {
 
@@ -59,6 +60,12 @@ class Storage {
   // Like verify_piece, for data that may be incomplete or absent (resuming): cheap answers first
   // (a missing or short file means "no" without reading anything).
   virtual Result<bool> check_piece(PieceIndex piece);
+  // The SHA-1 of each block_length_bytes of the piece's stored content, in order (the last block
+  // may be shorter), so that the senders of a failed piece can be judged block by block against
+  // its good copy. Phantom storage has no bytes: its digests tell a block that came from a corrupt
+  // sender from a clean one.
+  virtual Result<std::vector<Sha1Digest>> block_digests(PieceIndex piece,
+                                                        std::uint32_t block_length_bytes);
   // Forgets what was received for a piece that failed verification (phantom: clears its taint).
   // Stored bytes are simply overwritten by the next download of the piece.
   virtual void discard_piece(PieceIndex piece);
