@@ -32,14 +32,16 @@ void Connection::request_blocks() {
   const BlockCount room =
       pipeline_depth(now) - BlockCount(static_cast<BlockCount::rep>(outstanding_.size()));
   if (room.value() <= 0) return;
-  const std::vector<BlockRef> picked = torrent_.picker_.pick({.peer = key(),
-                                                              .peer_pieces = peer_pieces_,
-                                                              .blocks_max = room,
-                                                              .now = now,
-                                                              .peer_chokes_us = peer_choking_,
-                                                              .allowed_fast = allowed_fast_,
-                                                              .suggested = suggested_},
-                                                             host_.rng());
+  const std::vector<BlockRef> picked =
+      torrent_.picker_.pick({.peer = key(),
+                             .peer_pieces = peer_pieces_,
+                             .blocks_max = room,
+                             .now = now,
+                             .peer_chokes_us = peer_choking_,
+                             .allowed_fast = allowed_fast_,
+                             .suggested = suggested_,
+                             .on_parole = torrent_.is_on_parole(setup_.remote.address)},
+                            host_.rng());
   assert(picked.size() <= room.size());
   for (const BlockRef& block : picked) {
     const record::BlockRef wire_block = to_record_block(torrent_.pieces_, block);

@@ -67,6 +67,11 @@ class PieceDownload {
   BlockReceipt receive(BlockIndex block, PeerKey peer);
   // The peers that sent us at least one received block, in key order, each once.
   std::vector<PeerKey> contributors() const;
+  // A peer on parole downloads pieces of its own: while set, nobody else is given its blocks.
+  PeerKey owner() const { return owner_; }
+  void set_owner(PeerKey owner) { owner_ = owner; }
+  // Whether blocks of this piece may be given to `peer`.
+  bool is_open_to(PeerKey peer) const { return owner_ == PeerKey::none() || owner_ == peer; }
 
  private:
   // 8 bytes per block.
@@ -88,6 +93,7 @@ class PieceDownload {
   std::vector<OutstandingRequest> requests_;
   BlockCount open_count_;
   BlockCount received_count_{0};
+  PeerKey owner_ = PeerKey::none();
 };
 
 }  // namespace swarmlab::peer

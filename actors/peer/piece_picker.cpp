@@ -154,6 +154,8 @@ bool PiecePicker::abort_request(BlockRef block, PeerKey peer) {
   PieceDownload* download = download_of(block.piece);
   if (download == nullptr) return false;
   const bool removed = download->remove_request(block.block, peer);
+  // An owner that lets a request go does not hold the piece back from others.
+  if (removed && download->owner() == peer) download->set_owner(PeerKey::none());
   // A piece with nothing requested and nothing received is fresh again, so that the partial list
   // only holds pieces that hold something.
   if (removed && download->is_idle()) {

@@ -20,6 +20,10 @@
 // 3. Fresh pieces in the order of the pluggable PieceStrategy (rarest first, random, sequential).
 // 4. Endgame: once no wanted block is open anywhere, blocks already requested from other peers may
 //    be requested again (up to a limit per block); when one copy arrives, the others are cancelled.
+// A peer on parole (PickRequest::on_parole) gets only the open blocks of pieces it owns and fresh
+// pieces, which it then owns; nobody else gets blocks of a piece somebody owns. A piece stops being
+// owned when its owner's requests for it are aborted (choke, timeout, reject, the peer gone), so
+// that a peer that stops sending cannot hold a piece back.
 #pragma once
 
 #include "actors/peer/availability_index.hpp"
@@ -56,6 +60,11 @@ struct PickRequest {
   std::span<const PieceIndex> allowed_fast = {};
   // BEP 6 suggest piece hints; strategies may use them as tie-breaks.
   std::span<const PieceIndex> suggested = {};
+  // The peer sent blocks of a piece that failed its check and has not sent a good piece since
+  // (libtorrent's parole): it gets only pieces of its own, which nobody else downloads, so that
+  // its next bad piece has one sender, certainly to blame, and honest peers stop sharing
+  // failures with it.
+  bool on_parole = false;
 };
 
 struct BlockArrival {
@@ -164,6 +173,7 @@ class PiecePicker {
                         std::vector<BlockRef>& picked);
   void pick_allowed_fast(const PickRequest& request, std::vector<BlockRef>& picked);
   void pick_partial(const PickRequest& request, std::vector<BlockRef>& picked);
+  void pick_owned(const PickRequest& request, std::vector<BlockRef>& picked);
   void pick_fresh(const PickRequest& request, net::Rng& rng, std::vector<BlockRef>& picked);
   void pick_endgame(const PickRequest& request, std::vector<BlockRef>& picked);
   template <class Predicate>

@@ -41,6 +41,11 @@ std::vector<BlockRef> PiecePicker::pick(const PickRequest& request, net::Rng& rn
     pick_allowed_fast(request, picked);
     return picked;
   }
+  if (request.on_parole) {
+    pick_owned(request, picked);
+    if (!is_full(request, picked)) pick_fresh(request, rng, picked);
+    return picked;
+  }
   pick_partial(request, picked);
   if (!is_full(request, picked)) pick_fresh(request, rng, picked);
   if (!is_full(request, picked) && in_endgame()) pick_endgame(request, picked);
@@ -65,7 +70,7 @@ void PiecePicker::pick_partial(const PickRequest& request, std::vector<BlockRef>
   for (PieceDownload& download : downloads_) {
     const PieceIndex piece = download.piece();
     if (download.open_count().value() == 0 || !is_wanted_piece(piece)) continue;
-    if (!request.peer_pieces.test(piece)) continue;
+    if (!request.peer_pieces.test(piece) || !download.is_open_to(request.peer)) continue;
     candidates.push_back(
         {&download, priorities_[piece], download.open_count(), index_.availability(piece)});
   }
@@ -73,6 +78,14 @@ void PiecePicker::pick_partial(const PickRequest& request, std::vector<BlockRef>
   for (const PartialCandidate& candidate : candidates) {
     if (is_full(request, picked)) return;
     take_open_blocks(*candidate.download, request, picked);
+  }
+}
+
+void PiecePicker::pick_owned(const PickRequest& request, std::vector<BlockRef>& picked) {
+  for (PieceDownload& download : downloads_) {
+    if (is_full(request, picked)) return;
+    if (download.owner() != request.peer || !is_wanted_piece(download.piece())) continue;
+    if (request.peer_pieces.test(download.piece())) take_open_blocks(download, request, picked);
   }
 }
 
@@ -95,7 +108,9 @@ void PiecePicker::pick_fresh(const PickRequest& request, net::Rng& rng,
     // A strategy is pluggable code: hold it to its contract.
     assert(index_.is_fresh(piece));
     assert(request.peer_pieces.test(piece));
-    take_open_blocks(start_download(piece), request, picked);
+    PieceDownload& download = start_download(piece);
+    if (request.on_parole) download.set_owner(request.peer);
+    take_open_blocks(download, request, picked);
   }
 }
 
@@ -106,6 +121,7 @@ void PiecePicker::pick_endgame(const PickRequest& request, std::vector<BlockRef>
   for (const PieceDownload& download : downloads_) {
     const PieceIndex piece = download.piece();
     if (!is_wanted_piece(piece) || !request.peer_pieces.test(piece)) continue;
+    if (!download.is_open_to(request.peer)) continue;
     for (BlockIndex block{0}; block.value() < download.block_count().value(); ++block) {
       const int requesters = download.requester_count(block);
       if (download.state(block) != BlockState::requested) continue;
@@ -137,7 +153,13 @@ void PiecePicker::pick_allowed_fast(const PickRequest& request, std::vector<Bloc
   for (const auto& [is_new, availability, piece] : candidates) {
     if (is_full(request, picked)) return;
     PieceDownload* download = download_of(piece);
-    if (download == nullptr) download = &start_download(piece);
+    if (download != nullptr && !download->is_open_to(request.peer)) continue;
+    // On parole, allowed-fast pieces too are its own or none.
+    if (download != nullptr && request.on_parole && download->owner() != request.peer) continue;
+    if (download == nullptr) {
+      download = &start_download(piece);
+      if (request.on_parole) download->set_owner(request.peer);
+    }
     take_open_blocks(*download, request, picked);
     // The request was not full, so a new download got at least one block and is not idle.
     assert(!download->is_idle());

@@ -138,6 +138,10 @@ class Torrent {
   // Connections in key order.
   std::vector<const Connection*> connections() const;
   bool is_banned(const net::Address& address) const { return book_.is_banned(address); }
+  // Sent blocks of a failed piece and no good piece of its own since (PickRequest::on_parole).
+  bool is_on_parole(const net::Address& address) const {
+    return !parole_.empty() && parole_.contains(address);
+  }
 
  private:
   friend class Connection;
@@ -263,6 +267,7 @@ class Torrent {
   TrustLedger trust_;
   // The blocks of failed pieces and their senders, until the piece passes.
   BlockBlame block_blame_;
+  std::set<net::Address> parole_;
   std::set<PieceIndex> unwritten_pieces_;
   BlockWriteQueue write_queue_{limits::write_run_bytes_max};
   // A write_queued_blocks() task runs (at most one at a time).

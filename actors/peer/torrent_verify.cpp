@@ -72,14 +72,22 @@ void Torrent::judge_block_senders(PieceIndex piece, std::span<const storage::Sha
     if (address != nullptr && !book_.is_banned(*address)) ban(*address);
   }
   for (const auto& [sender, failures] : verdict.cleared) {
-    if (const net::Address* address = address_of(sender)) trust_.forgive(*address, failures);
+    if (const net::Address* address = address_of(sender)) {
+      trust_.forgive(*address, failures);
+      parole_.erase(*address);
+    }
   }
 }
 
 void Torrent::on_piece_passed(PieceIndex piece, bool senders_judged) {
   const PieceDownload* download = picker_.download(piece);
   assert(download != nullptr);
-  credit(download->contributors());
+  const std::vector<PeerKey> contributors = download->contributors();
+  credit(contributors);
+  // A good piece of its own ends a peer's parole.
+  if (contributors.size() == 1) {
+    if (const net::Address* address = address_of(contributors.front())) parole_.erase(*address);
+  }
   const HashSuccess success = picker_.on_hash_passed(piece);
   const std::int64_t size_bytes = pieces_.piece_size(piece).value();
   bytes_verified_ += size_bytes;
@@ -112,7 +120,13 @@ void Torrent::on_piece_failed(PieceIndex piece, bool blame_senders) {
     observer->on_hash_failed(host_.now(), session_.actor_id,
                              static_cast<std::uint32_t>(piece.value()), senders);
   }
-  if (blame_senders) blame(failure.contributors);
+  if (blame_senders) {
+    for (const PeerKey key : failure.contributors) {
+      const net::Address* address = address_of(key);
+      if (address != nullptr && !book_.is_banned(*address)) parole_.insert(*address);
+    }
+    blame(failure.contributors);
+  }
   on_blocks_released();
 }
 
@@ -166,6 +180,7 @@ void Torrent::blame(std::span<const PeerKey> peers) {
 void Torrent::ban(const net::Address& address) {
   assert(!book_.is_banned(address));
   book_.ban(address);
+  parole_.erase(address);
   ++banned_count_;
   if (auto* observer = session_.observer) {
     observer->on_banned(host_.now(), session_.actor_id, to_peer_address({address, 0}),

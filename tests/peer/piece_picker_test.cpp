@@ -189,6 +189,57 @@ TEST(PiecePicker, HashFailureResetsPieceAndRecordsContributors) {
   EXPECT_TRUE(picker.is_consistent());
 }
 
+std::vector<BlockRef> pick_on_parole(PiecePicker& picker, PeerKey peer, int blocks, net::Rng& rng,
+                                     net::TimePoint now = net::time_zero) {
+  const Bitfield has = all_pieces(picker);
+  return picker.pick({.peer = peer,
+                      .peer_pieces = has,
+                      .blocks_max = BlockCount(blocks),
+                      .now = now,
+                      .on_parole = true},
+                     rng);
+}
+
+// A peer on parole downloads whole pieces of its own: not the partial pieces of others, and
+// nobody else gets blocks of its pieces, not even in endgame.
+TEST(PiecePicker, PeerOnParoleGetsPiecesOfItsOwnAndNobodyElseDoes) {
+  auto picker = make_picker({.availability = "1111", .partial = "  2 "});
+  net::Rng rng(1);
+  const auto own = pick_on_parole(picker, peer_a, 3, rng);
+  ASSERT_EQ(own.size(), 3u);
+  ASSERT_EQ(pieces_of(own).size(), 1u);
+  const PieceIndex owned = own.front().piece;
+  EXPECT_NE(owned, 2_piece);
+  EXPECT_EQ(picker.download(owned)->owner(), peer_a);
+  // Its next pick finishes its own piece first.
+  const auto rest = pick_on_parole(picker, peer_a, 1, rng);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest.front(), (BlockRef{owned, 3_block}));
+  // Everyone else: the other partial piece and the fresh ones, never the owned one.
+  const auto others = pick(picker, peer_b, all_pieces(picker), 16, rng);
+  EXPECT_EQ(others.size(), 2u + 4u + 4u);
+  for (const BlockRef& block : others)
+    EXPECT_NE(block.piece, owned);
+  ASSERT_TRUE(picker.in_endgame());
+  for (const BlockRef& block : pick(picker, peer_c, all_pieces(picker), 16, rng))
+    EXPECT_NE(block.piece, owned);
+  EXPECT_TRUE(picker.is_consistent());
+}
+
+// An owner that lets its requests go (timeout, choke, gone) holds its piece back from nobody.
+TEST(PiecePicker, AnOwnedPieceIsReleasedWhenItsOwnerLetsARequestGo) {
+  auto picker = make_picker({.availability = "1"});
+  net::Rng rng(1);
+  const auto own = pick_on_parole(picker, peer_a, 4, rng, net::time_zero);
+  ASSERT_EQ(own.size(), 4u);
+  EXPECT_EQ(picker.on_block(own[0], peer_a).outcome, BlockArrival::Outcome::accepted);
+  EXPECT_TRUE(pick(picker, peer_b, all_pieces(picker), 4, rng).empty());
+  EXPECT_EQ(picker.abort_requests_sent_before(peer_a, net::time_zero + 1s).size(), 3u);
+  EXPECT_EQ(picker.download(0_piece)->owner(), PeerKey::none());
+  EXPECT_EQ(pick(picker, peer_b, all_pieces(picker), 4, rng).size(), 3u);
+  EXPECT_TRUE(picker.is_consistent());
+}
+
 TEST(PiecePicker, RequestTimeoutReturnsBlocks) {
   auto picker = make_picker({.availability = "11", .blocks_per_piece = 2});
   net::Rng rng(1);
