@@ -190,6 +190,8 @@ class Connection final : public ExtensionPeer {
   bool peer_counted_as_seed_ = false;
   // Bitfield, have all and have none may only open the conversation.
   bool piece_messages_seen_ = false;
+  // The only piece message so far is HAVE_NONE (a BITFIELD may still replace it).
+  bool have_none_alone_ = false;
 
   bool am_choking_ = true;
   bool am_interested_ = false;

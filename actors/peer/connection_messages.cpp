@@ -55,8 +55,14 @@ std::optional<CloseReason> Connection::handle(const wire::Message& message) {
   const bool opening = std::holds_alternative<wire::Bitfield>(message) ||
                        std::holds_alternative<wire::HaveAll>(message) ||
                        std::holds_alternative<wire::HaveNone>(message);
-  if (opening && piece_messages_seen_) return CloseReason::bad_bitfield;
-  if (opening || std::holds_alternative<wire::Have>(message)) piece_messages_seen_ = true;
+  // aria2 follows HAVE_NONE with a BITFIELD; as libtorrent does, the bitfield then stands.
+  const bool replaces_have_none =
+      std::holds_alternative<wire::Bitfield>(message) && have_none_alone_;
+  if (opening && piece_messages_seen_ && !replaces_have_none) return CloseReason::bad_bitfield;
+  if (opening || std::holds_alternative<wire::Have>(message)) {
+    have_none_alone_ = !piece_messages_seen_ && std::holds_alternative<wire::HaveNone>(message);
+    piece_messages_seen_ = true;
+  }
   return std::visit(
       Overloaded{
           [](const wire::KeepAlive&) -> std::optional<CloseReason> { return std::nullopt; },

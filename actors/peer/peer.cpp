@@ -71,15 +71,20 @@ Torrent* Peer::find_torrent(const protocol::InfoHash& info_hash) {
 
 net::Result<void> Peer::open_listeners() {
   const auto own = host_.addresses();
-  const bool has_v6 = std::any_of(own.begin(), own.end(), [](const auto& a) { return a.is_v6(); });
+  // A host bound to no address in particular listens on every interface of both families; one
+  // without IPv6 (disabled in the kernel) on IPv4 alone.
+  const bool anywhere = own.empty();
+  const bool has_v6 =
+      anywhere || std::any_of(own.begin(), own.end(), [](const auto& a) { return a.is_v6(); });
   const bool has_v4 =
-      own.empty() || std::any_of(own.begin(), own.end(), [](const auto& a) { return a.is_v4(); });
+      anywhere || std::any_of(own.begin(), own.end(), [](const auto& a) { return a.is_v4(); });
   std::vector<net::Address> wildcards;
   if (has_v4) wildcards.push_back(asio::ip::address_v4::any());
   if (has_v6) wildcards.push_back(asio::ip::address_v6::any());
   std::uint16_t port = config_.listen_port;
   for (const net::Address& wildcard : wildcards) {
     auto listener = host_.listen(net::Endpoint{wildcard, port});
+    if (!listener && anywhere && wildcard.is_v6() && !listeners_.empty()) continue;
     if (!listener) return listener.error();
     // With port 0, the first family picks the port and the others follow it.
     port = listener->local_endpoint().port;

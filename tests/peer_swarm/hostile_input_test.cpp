@@ -154,6 +154,30 @@ TEST_F(HostileInput, RequestForAPieceNotVerifiedClosesTheConnection) {
       observer_.disconnects_with(peer::describe(peer::CloseReason::request_unavailable_piece)), 1u);
 }
 
+// aria2 sends HAVE_NONE and then a BITFIELD: the bitfield stands, the connection stays.
+TEST_F(HostileInput, BitfieldAfterHaveNoneIsAccepted) {
+  std::vector<std::uint8_t> bytes = handshake(info_hash_);
+  wire::append_frame(bytes, wire::HaveNone{});
+  const std::vector<std::uint8_t> bits = {0xf0, 0x00};
+  wire::append_frame(bytes, wire::Bitfield{.bits = bits});
+  const SessionEnd end = run_session(*leech_, bytes);
+  EXPECT_TRUE(end.connected);
+  EXPECT_FALSE(end.closed_by_peer);
+  EXPECT_EQ(observer_.disconnects_with(peer::describe(peer::CloseReason::bad_bitfield)), 0u);
+}
+
+// Any other piece message before a BITFIELD still makes it a protocol error.
+TEST_F(HostileInput, BitfieldAfterAHaveClosesTheConnection) {
+  std::vector<std::uint8_t> bytes = handshake(info_hash_);
+  wire::append_frame(bytes, wire::HaveNone{});
+  wire::append_frame(bytes, wire::Have{.piece_index = 1});
+  const std::vector<std::uint8_t> bits = {0xf0, 0x00};
+  wire::append_frame(bytes, wire::Bitfield{.bits = bits});
+  const SessionEnd end = run_session(*leech_, bytes);
+  EXPECT_TRUE(end.closed_by_peer);
+  EXPECT_EQ(observer_.disconnects_with(peer::describe(peer::CloseReason::bad_bitfield)), 1u);
+}
+
 TEST_F(HostileInput, RequestFloodClosesTheConnection) {
   std::vector<std::uint8_t> bytes = handshake(info_hash_);
   wire::append_frame(bytes, wire::Interested{});

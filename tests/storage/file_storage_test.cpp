@@ -93,6 +93,26 @@ TEST(FileStorage, MultiFilePiecesSpanningThreeOrMoreFilesRoundTrip) {
   EXPECT_EQ(std::filesystem::file_size(root / "d"), 0u);
 }
 
+// Data already complete on disk, with its empty file deleted and a file grown longer: nothing is
+// written, the flush recreates the empty file (no write ever would) and leaves the rest as found.
+TEST(FileStorage, FlushWithNothingWrittenRecreatesEmptyFilesAndTrimsNothing) {
+  TempDir dir;
+  const auto layout = with_hashes(odd_layout(), payload);
+  {
+    FileStorage first(layout, dir.path());
+    write_pieces(first, all_pieces(*layout), 16);
+    ASSERT_TRUE(first.flush());
+  }
+  const std::filesystem::path root = dir.path() / "multi";
+  std::filesystem::remove(root / "d");
+  std::filesystem::resize_file(root / "f", 5);
+  FileStorage again(layout, dir.path());
+  EXPECT_EQ(check_all(again).front(), true);
+  ASSERT_TRUE(again.flush());
+  EXPECT_TRUE(std::filesystem::is_regular_file(root / "d"));
+  EXPECT_EQ(std::filesystem::file_size(root / "f"), 5u);
+}
+
 TEST(FileStorage, WrongBlockFailsVerification) {
   TempDir dir;
   const auto layout = with_hashes(odd_layout(), payload);

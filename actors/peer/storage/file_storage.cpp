@@ -217,13 +217,12 @@ Result<bool> FileStorage::check_piece(PieceIndex piece) {
 }
 
 Result<void> FileStorage::flush() {
-  if (written_.load(std::memory_order_relaxed)) {
-    if (auto settled = settle_file_sizes(); !settled) return settled;
-  }
+  if (auto settled = settle_file_sizes(written_.load(std::memory_order_relaxed)); !settled)
+    return settled;
   return files_.sync_all();
 }
 
-Result<void> FileStorage::settle_file_sizes() {
+Result<void> FileStorage::settle_file_sizes(bool downloaded) {
   const StorageLayout& map = layout();
   for (std::size_t index = 0; index < map.files.size(); ++index) {
     const FileEntry& file = map.files[index];
@@ -231,17 +230,23 @@ Result<void> FileStorage::settle_file_sizes() {
     const std::filesystem::path path = file_path(index);
     std::error_code error;
     if (file.length_bytes != 0) {
+      // A seed's files stay as they were found.
+      if (!downloaded) continue;
       const std::uintmax_t size = std::filesystem::file_size(path, error);
       if (!error && size > file.length_bytes)
         std::filesystem::resize_file(path, file.length_bytes, error);
       if (error && error != std::errc::no_such_file_or_directory) return to_error_code(error);
       continue;
     }
+    if (std::filesystem::exists(path, error)) continue;
     std::filesystem::create_directories(path.parent_path(), error);
-    if (error) return to_error_code(error);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return last_system_error();
-    ::close(fd);
+    const int fd = error ? -1 : ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::close(fd);
+      continue;
+    }
+    // A seed of a folder it may not write to misses nothing but an empty file.
+    if (downloaded) return error ? to_error_code(error) : last_system_error();
   }
   return {};
 }

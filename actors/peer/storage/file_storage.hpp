@@ -58,10 +58,10 @@ class FileStorage final : public Storage {
   Result<void> read_range(std::uint64_t offset_bytes, std::span<std::uint8_t> out);
   // Whether every file the piece touches exists and is long enough to hold its part.
   bool piece_files_present(PieceIndex piece) const;
-  // Gives every file of a download its torrent's size: creates the zero-length ones, which no
-  // write ever reaches, and cuts bytes past the end of longer files found there (they are not
+  // Creates the zero-length files, which no write ever reaches, and once this storage has
+  // `downloaded` something, cuts bytes past the end of longer files found there (they are not
   // the torrent's, and `cmp` with the original would fail on them).
-  Result<void> settle_file_sizes();
+  Result<void> settle_file_sizes(bool downloaded);
   // Asks the kernel to start writing the piece's dirty pages to disk, without waiting for it: a
   // verified piece is final, and written back as the download goes, the pages never pile up for
   // the flush at completion to write all at once. A hint only: errors show on the flush.
