@@ -95,6 +95,7 @@ struct AnnounceResponse {
   // When set, the announce failed and the other fields are meaningless.
   std::optional<std::string> failure_reason;
   std::optional<std::string> warning_message;
+  // 0 when the tracker gave none.
   std::uint32_t interval_seconds = 0;
   std::optional<std::uint32_t> min_interval_seconds;
   std::optional<std::string> tracker_id;

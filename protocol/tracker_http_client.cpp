@@ -191,9 +191,10 @@ std::optional<ParseError> decode_peers(Node dict, AnnounceResponse& response) {
 }
 
 std::optional<ParseError> decode_announce_fields(Node dict, AnnounceResponse& response) {
-  const auto interval = fields::required_integer<E>(dict, "interval", 0, uint32_max);
+  // Optional in practice: trackers that leave it out get the client's default (0 here).
+  const auto interval = optional_count(dict, "interval");
   if (!interval) return interval.error();
-  response.interval_seconds = static_cast<std::uint32_t>(*interval);
+  response.interval_seconds = interval->value_or(0);
   const auto min_interval = optional_count(dict, "min interval");
   if (!min_interval) return min_interval.error();
   response.min_interval_seconds = *min_interval;

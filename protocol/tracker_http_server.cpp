@@ -72,6 +72,22 @@ ParseResult<std::array<std::uint8_t, N>> parse_id(const QueryParameter& paramete
   return id;
 }
 
+// Clients ask for what they like: a count past numwant_max is capped, a negative one means the
+// tracker's default (nullopt), as opentracker reads them; only a value that is no number fails.
+ParseResult<std::optional<std::uint32_t>> parse_numwant(const QueryParameter& parameter) {
+  std::string_view digits = parameter.value;
+  const bool negative = digits.starts_with('-');
+  if (negative) digits.remove_prefix(1);
+  const bool numeric = !digits.empty() && std::all_of(digits.begin(), digits.end(),
+                                                      [](char c) { return c >= '0' && c <= '9'; });
+  if (!numeric) return ParseError{E::bad_number, parameter.value_offset};
+  if (negative) return std::optional<std::uint32_t>();
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error != std::errc{}) value = numwant_max;  // more digits than any count needs
+  return std::optional(static_cast<std::uint32_t>(std::min<std::uint64_t>(value, numwant_max)));
+}
+
 ParseResult<Event> parse_event(const QueryParameter& parameter) {
   const std::string& value = parameter.value;
   // BEP 21's "paused" only says the client is a partial seed; it is not a swarm event.
@@ -122,7 +138,7 @@ std::optional<ParseError> apply_announce_parameter(std::size_t which,
     case 8:
       return store(parse_flag(parameter), request.no_peer_id);
     case 9:
-      return store(parse_decimal<std::uint32_t>(parameter, numwant_max), request.numwant);
+      return store(parse_numwant(parameter), request.numwant);
     default:
       break;
   }

@@ -67,6 +67,8 @@ void TrackerClient::announce_soon() {
 }
 
 void TrackerClient::on_state(TorrentState state) {
+  // The first announce waits for the check of existing data (its `left` depends on it).
+  if (awaiting_check_ && state != TorrentState::checking) wake_timer_.cancel();
   // Only a download that happened here is a completion; a torrent found complete on disk is not.
   if (state != TorrentState::seeding || completed_sent_) return;
   if (torrent_.counters().payload_downloaded_bytes == 0) return;
@@ -77,6 +79,13 @@ void TrackerClient::on_state(TorrentState state) {
 asio::awaitable<void> TrackerClient::run() {
   assert(!running_);
   const RunningFlag running(running_);
+  // As libtorrent does: `started` says how much is left, which the check of existing data tells.
+  while (torrent_.state() == TorrentState::checking && !stop_requested_) {
+    awaiting_check_ = true;
+    wake_timer_.expires_at(net::time_max);
+    co_await wake_timer_.async_wait(use_tuple);
+  }
+  awaiting_check_ = false;
   AnnounceEvent event = AnnounceEvent::started;
   while (!stop_requested_) {
     if (event == AnnounceEvent::none && completed_pending_) event = AnnounceEvent::completed;
@@ -133,7 +142,21 @@ asio::awaitable<bool> TrackerClient::announce_round_until_stopped(AnnounceEvent 
 asio::awaitable<void> TrackerClient::send_stopped() {
   net::Timer timer = host_.make_timer();
   timer.expires_at(host_.now() + options_.stopped_timeout);
-  co_await (announce_round(AnnounceEvent::stopped) || timer.async_wait(use_tuple));
+  co_await (final_announces() || timer.async_wait(use_tuple));
+}
+
+asio::awaitable<void> TrackerClient::final_announces() {
+  // A completion not announced yet (a download that stops as soon as it completes) goes out
+  // first, so that the tracker counts it (BEP 3: `completed` when the download completes).
+  if (completed_pending_ && !completed_sent_) {
+    // Not inside the condition: GCC 12 miscompiles co_await in a short-circuit operand.
+    const bool answered = co_await announce_round(AnnounceEvent::completed);
+    if (answered) {
+      completed_sent_ = true;
+      completed_pending_ = false;
+    }
+  }
+  co_await announce_round(AnnounceEvent::stopped);
 }
 
 asio::awaitable<bool> TrackerClient::announce_round(AnnounceEvent event) {

@@ -5,11 +5,12 @@
 // generator; an announce tries the tiers in order and the URLs of a tier in order, and the URL
 // that answers moves to the front of its tier.
 //
-// Schedule: `started` when run() begins; then a regular announce every `interval` the tracker
-// gave (never sooner than its `min interval`); `completed` once, at once, when the torrent
-// becomes complete after having started incomplete; `stopped` when stop() is called, bounded by
-// options.stopped_timeout so that a shutdown never hangs on a dead tracker. A round in which every
-// tracker failed is retried after a delay that doubles from retry_delay_min up to
+// Schedule: `started` once the torrent has checked its existing data (so that `left` is true);
+// then a regular announce every `interval` the tracker gave (never sooner than its
+// `min interval`); `completed` once, at once, when the torrent becomes complete after having
+// started incomplete (at the latest just before `stopped`); `stopped` when stop() is called,
+// both bounded by options.stopped_timeout so that a shutdown never hangs on a dead tracker. A round
+// in which every tracker failed is retried after a delay that doubles from retry_delay_min up to
 // retry_delay_max. uploaded / downloaded / left come from the torrent's counters and
 // bytes_left(), port from listen_port(). Every announce (one URL, one attempt) is reported to the
 // session's observer through on_announce.
@@ -105,6 +106,8 @@ class TrackerClient {
   // Waits until the next announce is due, an event is pending (completion), or stop().
   boost::asio::awaitable<void> wait_for_next(record::AnnounceEvent event);
   boost::asio::awaitable<void> send_stopped();
+  // `completed` if still due, then `stopped` (send_stopped bounds both).
+  boost::asio::awaitable<void> final_announces();
   void on_state(TorrentState state);
   void note(const AnnounceOutcome& outcome);
 
@@ -122,6 +125,7 @@ class TrackerClient {
   net::Timer stop_timer_;
   bool running_ = false;
   bool stop_requested_ = false;
+  bool awaiting_check_ = false;
   bool completed_pending_ = false;
   bool completed_sent_ = false;
   bool soon_requested_ = false;

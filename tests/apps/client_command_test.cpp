@@ -8,8 +8,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <thread>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace swarmlab::apps {
 namespace {
@@ -145,6 +153,37 @@ TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
                                                              << seeder.output() << seeder.errors();
 }
 
+bool ipv6_loopback_works() {
+  const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_addr = in6addr_loopback;
+  const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return bound;
+}
+
+// Without --bind a peer listens on every interface of both families, as `seed --help` says.
+TEST(ClientCommands, SeedWithoutBindAcceptsIpv6Peers) {
+  if (!ipv6_loopback_works()) GTEST_SKIP() << "no IPv6 loopback here";
+  TempDir dir;
+  make_torrent(dir);
+  test::BackgroundProcess seeder({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "seed",
+                                  (dir / "pair.torrent").string(), (dir / "data").string(),
+                                  "--port", "0", "--status-interval", "1"});
+  const auto port = seeder.wait_for("listening: port ", 20s);
+  ASSERT_TRUE(port) << seeder.errors();
+  ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
+  // Bounded: a seed that does not listen on IPv6 refuses the download, which retries for ever.
+  const auto download = run_process({"timeout", "60", SWARMLAB_EXECUTABLE, "download",
+                                     (dir / "pair.torrent").string(), "-o", (dir / "down").string(),
+                                     "--peer", "[::1]:" + *port, "--bind", "::1", "--port", "0"});
+  ASSERT_EQ(download.exit_code, 0) << download.out << download.err;
+  EXPECT_EQ(test::read_file(dir / "down/pair/a.bin"), test::read_file(dir / "data/pair/a.bin"));
+  seeder.stop();
+}
+
 // A download stopped by a signal before it is complete did not do its job: not exit code 0.
 TEST(ClientCommands, InterruptedDownloadExitsWithTheSignal) {
   TempDir dir;
@@ -195,6 +234,26 @@ TEST(ClientCommands, DownloadFailsOnAStorageErrorAndTrimsALongerFile) {
 }
 
 // Seed and download find each other only through `swarmlab tracker`.
+// The tracker's counts for one torrent, from its scrape: complete, incomplete, downloaded.
+const std::string scrape_script =
+    "import re, sys, urllib.parse, urllib.request\n"
+    "url = 'http://127.0.0.1:%s/scrape?info_hash=%s' % (\n"
+    "    sys.argv[1], urllib.parse.quote(bytes.fromhex(sys.argv[2])))\n"
+    "body = urllib.request.urlopen(url, timeout=10).read()\n"
+    "print(*(re.search(rb'\\d:' + key + rb'i(\\d+)e', body).group(1).decode()\n"
+    "        for key in (b'complete', b'incomplete', b'downloaded')))\n";
+
+std::optional<std::array<int, 3>> scrape_counts(const std::string& http_port,
+                                                const std::string& info_hash_hex) {
+  const auto result =
+      run_process({"/usr/bin/python3", "-c", scrape_script, http_port, info_hash_hex});
+  std::array<int, 3> counts{};
+  if (result.exit_code != 0 ||
+      std::sscanf(result.out.c_str(), "%d %d %d", &counts[0], &counts[1], &counts[2]) != 3)
+    return std::nullopt;
+  return counts;
+}
+
 TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
   TempDir dir;
   test::BackgroundProcess tracker({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "tracker",
@@ -214,11 +273,25 @@ TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
                                   (dir / "solo.torrent").string(), (dir / "data").string(),
                                   "--bind", "127.0.0.1", "--port", "0"});
   ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
+  const std::string hash_hex = protocol::to_hex(created->metainfo.info_hash);
+  // The seed's first announce comes after its check of the data: it is a seed (left = 0), not a
+  // leecher with everything left.
+  std::optional<std::array<int, 3>> counts;
+  for (int poll = 0; poll < 100 && (!counts || (*counts)[0] + (*counts)[1] == 0); ++poll) {
+    if (poll > 0) std::this_thread::sleep_for(20ms);
+    counts = scrape_counts(*http_port, hash_hex);
+  }
+  ASSERT_TRUE(counts) << "no scrape";
+  EXPECT_EQ(*counts, (std::array<int, 3>{1, 0, 0}));
   const auto download =
       run_process({"timeout", "--foreground", "40", SWARMLAB_EXECUTABLE, "download",
                    (dir / "solo.torrent").string(), "-o", (dir / "down").string(), "--bind",
                    "127.0.0.1", "--port", "0"});
   ASSERT_EQ(download.exit_code, 0) << download.out << download.err << seeder.output();
+  // A download that ends as it completes still announces `completed` (then `stopped`).
+  counts = scrape_counts(*http_port, hash_hex);
+  ASSERT_TRUE(counts) << "no scrape";
+  EXPECT_EQ((*counts)[2], 1) << "downloaded";
   EXPECT_NE(download.out.find("trackers: 1"), std::string::npos) << download.out;
   EXPECT_EQ(test::read_file(dir / "down/solo.bin"), test::read_file(dir / "data/solo.bin"));
   // A magnet link that names only the tracker: its peers come from the tracker, then the

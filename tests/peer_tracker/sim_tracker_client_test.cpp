@@ -131,6 +131,22 @@ TEST(SimTrackerClient, AnAnnounceCutShortByStopIsNotAFailure) {
   EXPECT_EQ(swarm.client(1).success_count(), 1u);
 }
 
+// A leecher that stops the moment it completes still tells the tracker: `completed`, then
+// `stopped` (BEP 3; the tracker's completed count is how swarms are measured).
+TEST(SimTrackerClient, StoppingAtCompletionStillAnnouncesCompleted) {
+  SimTrackerSwarm swarm({.leecher_count = 1});
+  // Index 0 is the seed, 1 the leecher.
+  swarm.torrent(1).add_state_listener([&](peer::TorrentState state) {
+    if (state == peer::TorrentState::seeding) swarm.client(1).stop();
+  });
+  ASSERT_TRUE(swarm.run_until_complete(completion_limit));
+  swarm.world().run_for(10s);
+  EXPECT_FALSE(swarm.client(1).running());
+  EXPECT_EQ(swarm.recorder().served_with(AnnounceEvent::completed), 1u);
+  EXPECT_EQ(swarm.recorder().served_with(AnnounceEvent::stopped), 1u);
+  EXPECT_EQ(swarm.tracker_counts().completed, 1u);
+}
+
 TEST(SimTrackerClient, StopIsBoundedWhenTheTrackerHasGone) {
   // The default UDP schedule would wait over an hour for a silent tracker.
   SimTrackerSwarm swarm({.leecher_count = 1, .protocol = TrackerProtocol::udp});

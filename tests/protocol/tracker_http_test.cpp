@@ -226,8 +226,12 @@ TEST(TrackerHttpResponseNegative, MalformedBencode) {
                bencode::make_error_code(bencode::Error::leading_zero), 12);
 }
 
-TEST(TrackerHttpResponseNegative, MissingInterval) {
-  expect_response_error("d5:peers0:e", TrackerHttpError::missing_field, 0);
+// Trackers that leave the interval out exist; the client then uses its default.
+TEST(TrackerHttpClient, MissingIntervalIsZero) {
+  const auto response = parse_announce_response(bytes("d5:peers0:e"));
+  ASSERT_TRUE(response) << response.error().describe();
+  EXPECT_EQ(response->interval_seconds, 0u);
+  EXPECT_TRUE(response->peers.empty());
 }
 
 TEST(TrackerHttpResponseNegative, NegativeInterval) {
@@ -363,8 +367,22 @@ TEST(TrackerHttpQueryNegative, CompactNotZeroOrOne) {
   expect_query_error("compact=2", TrackerHttpError::bad_number, 8);
 }
 
-TEST(TrackerHttpQueryNegative, NumwantAboveLimit) {
-  expect_query_error("numwant=10001", TrackerHttpError::bad_number, 8);
+// What clients send is read as opentracker reads it: capped, negative for the default.
+TEST(TrackerHttpQuery, NumwantIsCappedAndANegativeOneMeansTheDefault) {
+  const auto numwant_of = [](const std::string& value) {
+    const auto request = parse_announce_query(base_query + "&port=1&numwant=" + value);
+    EXPECT_TRUE(request) << value;
+    return request ? request->numwant : std::optional<std::uint32_t>(7);
+  };
+  EXPECT_EQ(numwant_of("10001"), numwant_max);
+  EXPECT_EQ(numwant_of("99999999999999999999999"), numwant_max);
+  EXPECT_EQ(numwant_of("-1"), std::nullopt);
+  EXPECT_EQ(numwant_of("30"), 30u);
+}
+
+TEST(TrackerHttpQueryNegative, NumwantNotANumber) {
+  expect_query_error("numwant=lots", TrackerHttpError::bad_number, 8);
+  expect_query_error("numwant=-", TrackerHttpError::bad_number, 8);
 }
 
 TEST(TrackerHttpQueryNegative, KeyTooLong) {

@@ -100,7 +100,7 @@ TEST_F(HostileInputTest, BadQueriesGetAFailureReasonOnAKeptConnection) {
                                   "/announce?info_hash=abc" + rest,                    // too short
                                   "/announce?info_hash=" + hash20 + "%15" + rest,      // 21 bytes
                                   "/announce?info_hash=" + hash20 + rest + "&port=2",  // duplicate
-                                  "/announce?info_hash=" + hash20 + rest + "&numwant=-5",
+                                  "/announce?info_hash=" + hash20 + rest + "&numwant=five",
                                   "/announce?info_hash=" + hash20 + rest + "&event=bogus",
                                   "/announce?" + std::string(20'000, '&'),  // empty parameters only
                                   "/scrape?info_hash=%%%"}) {
