@@ -41,8 +41,15 @@ TrackerClient::TrackerClient(Torrent& torrent, Tiers tiers, TrackerClientOptions
       wake_timer_(host_.make_timer()),
       stop_timer_(host_.make_timer()) {
   std::erase_if(tiers_, [](const std::vector<std::string>& tier) { return tier.empty(); });
-  for (auto& tier : tiers_)
+  std::size_t url_count = 0;
+  for (auto& tier : tiers_) {
     host_.rng().shuffle(std::span(tier));
+    url_count += tier.size();
+  }
+  if (url_count > 1) {
+    options_.udp_retransmissions_max =
+        std::min(options_.udp_retransmissions_max, options_.udp_retransmissions_with_alternatives);
+  }
   std::weak_ptr<TrackerClient*> weak = self_;
   torrent_.add_state_listener([weak](TorrentState state) {
     if (const auto self = weak.lock()) (*self)->on_state(state);
@@ -161,15 +168,26 @@ asio::awaitable<void> TrackerClient::final_announces() {
 
 asio::awaitable<bool> TrackerClient::announce_round(AnnounceEvent event) {
   last_announce_at_ = host_.now();
+  // The tracker that answered last is asked first, wherever its tier: a dead first tier then
+  // costs one timeout when the client starts, not one per announce (least of all `stopped`'s, in
+  // its 5 s), and the tracker that holds our entry hears `completed` and `stopped`.
+  const std::string first = answered_url_;
+  if (!first.empty()) {
+    AnnounceOutcome outcome = co_await announce_to(first, event);
+    note(outcome);
+    if (outcome.succeeded) co_return true;
+  }
   for (auto& tier : tiers_) {
     for (std::size_t position = 0; position < tier.size(); ++position) {
       const std::string url = tier[position];
+      if (url == first) continue;
       AnnounceOutcome outcome = co_await announce_to(url, event);
       note(outcome);
       if (!outcome.succeeded) continue;
-      // BEP 12: the tracker that answered is tried first from now on.
+      // BEP 12: the tracker that answered is tried first in its tier from now on.
       std::rotate(tier.begin(), tier.begin() + static_cast<std::ptrdiff_t>(position),
                   tier.begin() + static_cast<std::ptrdiff_t>(position) + 1);
+      answered_url_ = url;
       co_return true;
     }
   }

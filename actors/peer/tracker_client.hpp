@@ -3,7 +3,10 @@
 //
 // Tiers (BEP 12): a list of lists of announce URLs. Each tier is shuffled once with the host's
 // generator; an announce tries the tiers in order and the URLs of a tier in order, and the URL
-// that answers moves to the front of its tier.
+// that answers moves to the front of its tier. Unlike BEP 12, and like libtorrent, the URL that
+// answered last is asked first in every round, whatever its tier; and with more than one URL a
+// silent UDP tracker is given up after options.udp_retransmissions_with_alternatives
+// retransmissions rather than BEP 15's eight.
 //
 // Schedule: `started` once the torrent has checked its existing data (so that `left` is true);
 // then a regular announce every `interval` the tracker gave (never sooner than its
@@ -130,6 +133,8 @@ class TrackerClient {
   bool completed_sent_ = false;
   bool soon_requested_ = false;
   bool started_acknowledged_ = false;
+  // The URL that answered the last successful round (asked first in every round).
+  std::string answered_url_;
   std::optional<AnnounceOutcome> last_outcome_;
   std::optional<AnnounceOutcome> last_success_;
   std::size_t announce_count_ = 0;

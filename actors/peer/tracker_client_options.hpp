@@ -34,6 +34,10 @@ inline constexpr std::size_t http_response_size_max = 1024 * 1024;
 // a connection id stays valid for 60 s.
 inline constexpr net::Duration udp_timeout_base_default = 15s;
 inline constexpr std::int32_t udp_retransmissions_max = 8;
+// With other trackers to try, a silent UDP tracker gets two tries (15 + 30 s) before the next
+// is asked: a dead udp:// tracker first in the list (common in real torrents) would otherwise
+// hold the others back for over two hours.
+inline constexpr std::int32_t udp_retransmissions_with_alternatives = 1;
 inline constexpr net::Duration udp_connection_id_lifetime = 60s;
 // The `stopped` announce at shutdown, over every tier.
 inline constexpr net::Duration stopped_timeout_default = 5s;
@@ -54,6 +58,8 @@ struct TrackerClientOptions {
   net::Duration http_timeout = tracker_client_limits::http_timeout_default;
   net::Duration udp_timeout_base = tracker_client_limits::udp_timeout_base_default;
   std::int32_t udp_retransmissions_max = tracker_client_limits::udp_retransmissions_max;
+  std::int32_t udp_retransmissions_with_alternatives =
+      tracker_client_limits::udp_retransmissions_with_alternatives;
   net::Duration stopped_timeout = tracker_client_limits::stopped_timeout_default;
   // Empty: URLs with host names fail ("no resolver").
   HostResolver resolver{};

@@ -77,6 +77,30 @@ TEST(SimTrackerClient, UdpFailsOverWithinTheConfiguredRetransmissionSchedule) {
     EXPECT_EQ(swarm.client(index).last_success()->tracker_url, swarm.live_url());
 }
 
+// A silent UDP tracker first, a live one in the next tier, default options: the live one is
+// reached after two tries (45 s), not after BEP 15's full schedule (over two hours); and from
+// then on every announce goes to it first, `stopped` included.
+TEST(SimTrackerClient, ADeadUdpFirstTierIsGivenUpSoonAndNotAskedAgain) {
+  SimTrackerSwarm swarm({.leecher_count = 2,
+                         .protocol = TrackerProtocol::udp,
+                         .dead_tracker = DeadTracker::first_tier});
+  swarm.world().run_until(net::time_zero + 50s);
+  for (std::size_t index = 0; index < swarm.peer_count(); ++index) {
+    ASSERT_TRUE(swarm.client(index).last_success().has_value()) << index;
+    EXPECT_EQ(swarm.client(index).last_success()->tracker_url, swarm.live_url());
+  }
+  const std::size_t dead_attempts_before = swarm.recorder().client.size();
+  swarm.world().run_for(600s);  // regular announces
+  swarm.stop_all(10s);
+  EXPECT_EQ(swarm.recorder().served_with(AnnounceEvent::stopped), swarm.peer_count());
+  std::size_t dead_attempts_after = 0;
+  for (std::size_t announce = dead_attempts_before; announce < swarm.recorder().client.size();
+       ++announce) {
+    dead_attempts_after += swarm.recorder().client[announce].url == swarm.dead_url() ? 1 : 0;
+  }
+  EXPECT_EQ(dead_attempts_after, 0u);
+}
+
 TEST(SimTrackerClient, TheTrackerThatAnsweredMovesToTheFrontOfItsTier) {
   SimTrackerSwarm swarm({.leecher_count = 3, .dead_tracker = DeadTracker::same_tier});
   ASSERT_TRUE(swarm.run_until_complete(completion_limit));
