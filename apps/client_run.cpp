@@ -156,7 +156,11 @@ asio::awaitable<std::optional<protocol::Metainfo>> ClientRun::fetch_metadata(
   assert(link.info_hash.has_value());
   std::vector<protocol::PeerAddress> peers = link.peers;
   peers.insert(peers.end(), options_.peers.begin(), options_.peers.end());
-  if (peers.empty()) peers = co_await peers_from_trackers(link);
+  bool trackers_asked = false;
+  if (peers.empty()) {
+    peers = co_await peers_from_trackers(link);
+    trackers_asked = true;
+  }
   if (peers.empty()) {
     fmt::print(stderr,
                "{}: no peer to fetch the metadata from: the magnet link names none (x.pe){}\n",
@@ -175,6 +179,19 @@ asio::awaitable<std::optional<protocol::Metainfo>> ClientRun::fetch_metadata(
   fmt::print("fetching metadata from {} peer(s)\n", peers.size());
   std::fflush(stdout);
   auto metainfo = co_await fetch_->run();
+  if (!metainfo && !trackers_asked && !link.trackers.empty()) {
+    // A magnet link's peers (x.pe) are often long gone; its trackers may know live ones.
+    fmt::print("no metadata from the peers given; asking the magnet link's trackers\n");
+    std::vector<protocol::PeerAddress> more = co_await peers_from_trackers(link);
+    if (!more.empty()) {
+      peers_.insert(peers_.end(), more.begin(), more.end());
+      fetch_.emplace(host_, *link.info_hash, peer_.peer_id());
+      fetch_->add_peers(more);
+      fmt::print("fetching metadata from {} peer(s)\n", more.size());
+      std::fflush(stdout);
+      metainfo = co_await fetch_->run();
+    }
+  }
   if (!metainfo) {
     fmt::print(stderr, "{}: no peer gave the torrent's metadata ({} hash failures)\n",
                options_.command_name, fetch_->status().hash_failures);

@@ -305,6 +305,12 @@ TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
   ASSERT_EQ(by_magnet.exit_code, 0) << by_magnet.out << by_magnet.err << seeder.output();
   EXPECT_NE(by_magnet.out.find("asking tracker"), std::string::npos) << by_magnet.out;
   EXPECT_EQ(test::read_file(dir / "magnet/solo.bin"), test::read_file(dir / "data/solo.bin"));
+  // A stale peer in the link (x.pe, nobody listening there): its trackers are asked after all.
+  const auto stale = run_process({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "download",
+                                  magnet + "&x.pe=127.0.0.1:9", "-o", (dir / "stale").string(),
+                                  "--bind", "127.0.0.1", "--port", "0"});
+  ASSERT_EQ(stale.exit_code, 0) << stale.out << stale.err << seeder.output();
+  EXPECT_EQ(test::read_file(dir / "stale/solo.bin"), test::read_file(dir / "data/solo.bin"));
   const int status = seeder.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
