@@ -258,7 +258,9 @@ TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
   TempDir dir;
   test::BackgroundProcess tracker({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "tracker",
                                    "--bind", "127.0.0.1", "--http-port", "0", "--no-udp",
-                                   "--interval", "2", "--min-interval", "1"});
+                                   "--interval", "2", "--min-interval", "1",
+                                   // Clients announce every 10 s at most (their floor).
+                                   "--peer-timeout", "60"});
   const auto http_port = tracker.wait_for("http-port: ", 20s);
   ASSERT_TRUE(http_port) << tracker.errors();
   test::write_file(dir / "data/solo.bin", test::pattern_bytes(200'000, 9));
