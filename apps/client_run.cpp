@@ -106,6 +106,9 @@ class ClientRun {
   void end_status_line();
 
   void start_tracker_client(peer::Torrent& torrent, const protocol::Metainfo& metainfo);
+  // Says why a tracker failed (or that it answers again), once per change, so that "peers 0"
+  // on the status line has a reason.
+  void report_tracker();
 
   const ClientOptions& options_;
   net::RealHost& host_;
@@ -124,6 +127,7 @@ class ClientRun {
   peer::TrackerClient::Tiers magnet_trackers_;
   peer::Torrent* torrent_ = nullptr;
   std::optional<peer::TrackerClient> tracker_;
+  std::string tracker_report_;
 };
 
 asio::awaitable<void> ClientRun::run(TorrentInput input) {
@@ -318,12 +322,28 @@ asio::awaitable<void> ClientRun::watch(peer::Torrent& torrent) {
       std::fflush(stdout);
       if (options_.exit_when_complete) break;
     }
+    report_tracker();
     if (host_.now() >= next_status && interval.count() > 0) {
       print_status(format_status(torrent.status()));
       next_status = host_.now() + interval;
     }
     co_await sleep_until_woken(interval.count() > 0 ? interval : net::Duration(1s));
   }
+}
+
+void ClientRun::report_tracker() {
+  if (!tracker_ || !tracker_->last_outcome()) return;
+  const peer::AnnounceOutcome& outcome = *tracker_->last_outcome();
+  if (outcome.succeeded && tracker_report_.empty()) return;
+  std::string report =
+      outcome.succeeded
+          ? fmt::format("tracker {}: answered ({} peers)", outcome.tracker_url, outcome.peer_count)
+          : fmt::format("tracker {}: {}", outcome.tracker_url, outcome.error);
+  if (report == tracker_report_) return;
+  end_status_line();
+  fmt::print("{}\n", report);
+  std::fflush(stdout);
+  tracker_report_ = outcome.succeeded ? std::string() : std::move(report);
 }
 
 asio::awaitable<void> ClientRun::shut_down(peer::Torrent& torrent) {

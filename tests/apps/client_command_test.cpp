@@ -153,6 +153,9 @@ TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
                                                              << seeder.output() << seeder.errors();
 }
 
+// Port 9 (discard) on loopback: nothing listens, connections are refused.
+const std::string dead_tracker_url = "http://127.0.0.1:9/announce";
+
 bool ipv6_loopback_works() {
   const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
   if (fd < 0) return false;
@@ -197,6 +200,25 @@ TEST(ClientCommands, InterruptedDownloadExitsWithTheSignal) {
   ASSERT_TRUE(WIFEXITED(status)) << "status " << status << "\n" << download.errors();
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM) << download.output() << download.errors();
   EXPECT_NE(download.output().find("stopped:"), std::string::npos) << download.output();
+}
+
+// A tracker that cannot be reached is named with the reason, rather than "peers 0" for ever.
+TEST(ClientCommands, DownloadSaysWhyItsTrackerFails) {
+  TempDir dir;
+  test::write_file(dir / "data/solo.bin", test::pattern_bytes(50'000, 3));
+  protocol::CreateOptions options;
+  options.piece_length = 32 * 1024;
+  options.worker_count = 1;
+  options.trackers = {dead_tracker_url};
+  const auto created = protocol::create_torrent(dir / "data/solo.bin", options);
+  ASSERT_TRUE(created);
+  test::write_file(dir / "solo.torrent", created->torrent_file);
+  test::BackgroundProcess download(
+      {SWARMLAB_EXECUTABLE, "download", (dir / "solo.torrent").string(), "-o",
+       (dir / "down").string(), "--bind", "127.0.0.1", "--port", "0", "--status-interval", "1"});
+  const auto reason = download.wait_for("tracker " + dead_tracker_url + ": ", 20s);
+  EXPECT_TRUE(reason && !reason->empty()) << download.output() << download.errors();
+  download.stop();
 }
 
 // What is in the way of the download: a directory where a file belongs fails the download with
