@@ -224,7 +224,10 @@ std::optional<ParseError> Decoder::dict_key() {
       input_.substr(token.offset + token.header_size, position_ - token.offset - token.header_size);
   if (frame.has_last_key) {
     if (key == frame.last_key) return fail(Error::duplicate_key, start);
-    if (key < frame.last_key) return fail(Error::unsorted_key, start);
+    if (key < frame.last_key) {
+      if (limits_.keys_sorted) return fail(Error::unsorted_key, start);
+      document_.tokens_[frame.token_index].header_size = detail::unsorted_keys;
+    }
   }
   frame.last_key = key;
   frame.has_last_key = true;
@@ -379,9 +382,10 @@ std::size_t Node::dict_size() const {
 }
 
 std::optional<Node> Node::find(std::string_view key) const {
+  const bool sorted = token_->header_size != detail::unsorted_keys;
   for (const DictEntry& entry : entries()) {
     if (entry.key == key) return entry.value;
-    if (entry.key > key) break;  // keys are sorted: it cannot come later
+    if (sorted && entry.key > key) break;  // keys are sorted: it cannot come later
   }
   return std::nullopt;
 }

@@ -74,6 +74,10 @@ struct Limits {
   std::size_t depth_max = 100;
   // Tokens in the document: one per value and one per container end. A token costs 12 bytes.
   std::size_t token_count_max = 4'000'000;
+  // Dictionary keys in strictly ascending order (BEP 3). Off only for input from programs known
+  // to get it wrong (trackers written by hand): a dictionary found out of order is then searched
+  // entry by entry, and the first of equal keys wins. Such a document cannot be re-encoded.
+  bool keys_sorted = true;
 };
 
 enum class Type : std::uint8_t { integer, string, list, dict };
@@ -85,9 +89,12 @@ struct Token {
   std::uint32_t offset;      // where the value starts in the input
   std::uint32_t next_delta;  // tokens to skip to reach the next sibling (1 for scalars and ends)
   TokenKind kind;
-  std::uint8_t header_size;  // strings: length digits plus ':'; 0 otherwise
+  // Strings: length digits plus ':'. Dictionaries: unsorted_keys when its keys are out of order
+  // (decoded without Limits::keys_sorted). 0 otherwise.
+  std::uint8_t header_size;
 };
 static_assert(sizeof(Token) == 12);
+inline constexpr std::uint8_t unsorted_keys = 1;
 }  // namespace detail
 
 class Node;
@@ -122,7 +129,7 @@ class Node {
   class ItemRange;
   ItemRange items() const;
 
-  // Dictionaries. find() stops early thanks to the key order.
+  // Dictionaries. find() stops early thanks to the key order (when the keys are in order).
   std::size_t dict_size() const;
   std::optional<Node> find(std::string_view key) const;
   // A value of the given type under `key`, or nullopt if it is absent or of another type.

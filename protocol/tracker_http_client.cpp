@@ -21,8 +21,9 @@ constexpr std::int64_t uint32_max = std::numeric_limits<std::uint32_t>::max();
 constexpr std::size_t host_size_max = 255;
 constexpr std::size_t scrape_file_count_max = 100'000;
 // A dictionary peer is 8 tokens (dict, 3 keys, 3 values, end); a scrape entry about 9.
-constexpr bencode::Limits response_limits{.depth_max = 5,
-                                          .token_count_max = 10 * scrape_file_count_max};
+// Trackers written by hand send dictionaries out of key order; libtorrent accepts them too.
+constexpr bencode::Limits response_limits{
+    .depth_max = 5, .token_count_max = 10 * scrape_file_count_max, .keys_sorted = false};
 static_assert(10 * scrape_file_count_max >= 8 * peer_count_max + 64);
 
 const char* describe(TrackerHttpError error) {

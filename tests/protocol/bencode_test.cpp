@@ -261,6 +261,26 @@ TEST(BencodeMalformed, UnsortedKeysAreComparedAsBytes) {
   // 0xff sorts after 'a' as an unsigned byte.
   EXPECT_EQ(decode_error("d1:\xffi1e1:ai2ee"), expected(Error::unsorted_key, 7));
 }
+// Without keys_sorted, keys out of order are read (searched in full), nested too; the first of
+// equal keys wins; a sorted dictionary still stops its search early.
+TEST(BencodeLenient, KeysOutOfOrderAreFoundWhereverTheyAre) {
+  const std::string input = "d1:bi1e1:ad1:zi3e1:yi4ee1:bi5e1:ci6ee";
+  const auto document = decode(input, Limits{.keys_sorted = false});
+  ASSERT_TRUE(document) << document.error().describe();
+  const Node root = document->root();
+  EXPECT_EQ(root.find_integer("b"), 1);
+  EXPECT_EQ(root.find_integer("c"), 6);
+  const auto inner = root.find_dict("a");
+  ASSERT_TRUE(inner);
+  EXPECT_EQ(inner->find_integer("y"), 4);
+  EXPECT_EQ(inner->find_integer("z"), 3);
+  EXPECT_FALSE(root.find("x"));
+  // Strict decoding still refuses it, and an adjacent duplicate is refused either way.
+  EXPECT_EQ(decode_error(input), expected(Error::unsorted_key, 7));
+  EXPECT_EQ(decode_error("d1:ai1e1:ai2ee", Limits{.keys_sorted = false}),
+            expected(Error::duplicate_key, 7));
+}
+
 TEST(BencodeMalformed, DuplicateKeys) {
   EXPECT_EQ(decode_error("d1:ai1e1:ai2ee"), expected(Error::duplicate_key, 7));
 }

@@ -226,6 +226,14 @@ TEST(TrackerHttpResponseNegative, MalformedBencode) {
                bencode::make_error_code(bencode::Error::leading_zero), 12);
 }
 
+// Hand-written trackers send keys out of order; the reply is read all the same.
+TEST(TrackerHttpClient, KeysOutOfOrderAreRead) {
+  const auto response = parse_announce_response(bytes("d8:intervali12e8:completei1e5:peers0:e"));
+  ASSERT_TRUE(response) << response.error().describe();
+  EXPECT_EQ(response->interval_seconds, 12u);
+  EXPECT_EQ(response->complete, 1u);
+}
+
 // Trackers that leave the interval out exist; the client then uses its default.
 TEST(TrackerHttpClient, MissingIntervalIsZero) {
   const auto response = parse_announce_response(bytes("d5:peers0:e"));
