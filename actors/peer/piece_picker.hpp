@@ -21,7 +21,8 @@
 // 4. Endgame: once no wanted block is open anywhere, blocks already requested from other peers may
 //    be requested again (up to a limit per block); when one copy arrives, the others are cancelled.
 // A peer on parole (PickRequest::on_parole) gets only the open blocks of pieces it owns and fresh
-// pieces, which it then owns; nobody else gets blocks of a piece somebody owns. A piece stops being
+// pieces, which it then owns (and only when there are none, what anyone gets); nobody else gets
+// blocks of a piece somebody owns. A piece stops being
 // owned when its owner's requests for it are aborted (choke, timeout, reject, the peer gone), so
 // that a peer that stops sending cannot hold a piece back.
 #pragma once

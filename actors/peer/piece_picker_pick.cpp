@@ -44,7 +44,9 @@ std::vector<BlockRef> PiecePicker::pick(const PickRequest& request, net::Rng& rn
   if (request.on_parole) {
     pick_owned(request, picked);
     if (!is_full(request, picked)) pick_fresh(request, rng, picked);
-    return picked;
+    // Nothing of its own left to take (no fresh piece it has): share pieces like anyone, or a
+    // download whose last pieces only this peer has would wait for ever.
+    if (!picked.empty()) return picked;
   }
   pick_partial(request, picked);
   if (!is_full(request, picked)) pick_fresh(request, rng, picked);

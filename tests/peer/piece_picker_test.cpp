@@ -226,6 +226,16 @@ TEST(PiecePicker, PeerOnParoleGetsPiecesOfItsOwnAndNobodyElseDoes) {
   EXPECT_TRUE(picker.is_consistent());
 }
 
+// On parole with no fresh piece left it has, a peer shares the others' pieces: the download must
+// not wait for ever on pieces only it has.
+TEST(PiecePicker, PeerOnParoleSharesWhenNothingOfItsOwnIsLeft) {
+  auto picker = make_picker({.availability = "11", .partial = "22"});
+  net::Rng rng(1);
+  const auto shared = pick_on_parole(picker, peer_a, 4, rng);
+  EXPECT_EQ(shared.size(), 4u);
+  EXPECT_EQ(pieces_of(shared), (std::vector<int>{0, 1}));
+}
+
 // An owner that lets its requests go (timeout, choke, gone) holds its piece back from nobody.
 TEST(PiecePicker, AnOwnedPieceIsReleasedWhenItsOwnerLetsARequestGo) {
   auto picker = make_picker({.availability = "1"});
