@@ -153,6 +153,21 @@ TEST(ClientCommands, SwarmlabSeedsToSwarmlabOnLoopback) {
                                                              << seeder.output() << seeder.errors();
 }
 
+// A one-file torrent of content in `dir`/data/solo.bin announcing to `tracker_url`, at
+// `dir`/solo.torrent.
+std::optional<protocol::CreatedTorrent> make_solo_torrent(const TempDir& dir,
+                                                          const std::string& tracker_url) {
+  test::write_file(dir / "data/solo.bin", test::pattern_bytes(200'000, 9));
+  protocol::CreateOptions options;
+  options.piece_length = 32 * 1024;
+  options.worker_count = 1;
+  options.trackers = {tracker_url};
+  auto created = protocol::create_torrent(dir / "data/solo.bin", options);
+  if (!created) return std::nullopt;
+  test::write_file(dir / "solo.torrent", created->torrent_file);
+  return std::move(*created);
+}
+
 // Port 9 (discard) on loopback: nothing listens, connections are refused.
 const std::string dead_tracker_url = "http://127.0.0.1:9/announce";
 
@@ -205,14 +220,7 @@ TEST(ClientCommands, InterruptedDownloadExitsWithTheSignal) {
 // A tracker that cannot be reached is named with the reason, rather than "peers 0" for ever.
 TEST(ClientCommands, DownloadSaysWhyItsTrackerFails) {
   TempDir dir;
-  test::write_file(dir / "data/solo.bin", test::pattern_bytes(50'000, 3));
-  protocol::CreateOptions options;
-  options.piece_length = 32 * 1024;
-  options.worker_count = 1;
-  options.trackers = {dead_tracker_url};
-  const auto created = protocol::create_torrent(dir / "data/solo.bin", options);
-  ASSERT_TRUE(created);
-  test::write_file(dir / "solo.torrent", created->torrent_file);
+  ASSERT_TRUE(make_solo_torrent(dir, dead_tracker_url));
   test::BackgroundProcess download(
       {SWARMLAB_EXECUTABLE, "download", (dir / "solo.torrent").string(), "-o",
        (dir / "down").string(), "--bind", "127.0.0.1", "--port", "0", "--status-interval", "1"});
@@ -285,14 +293,8 @@ TEST(ClientCommands, SeedAndDownloadMeetThroughTheTracker) {
                                    "--peer-timeout", "60"});
   const auto http_port = tracker.wait_for("http-port: ", 20s);
   ASSERT_TRUE(http_port) << tracker.errors();
-  test::write_file(dir / "data/solo.bin", test::pattern_bytes(200'000, 9));
-  protocol::CreateOptions options;
-  options.piece_length = 32 * 1024;
-  options.worker_count = 1;
-  options.trackers = {"http://127.0.0.1:" + *http_port + "/announce"};
-  const auto created = protocol::create_torrent(dir / "data/solo.bin", options);
+  const auto created = make_solo_torrent(dir, "http://127.0.0.1:" + *http_port + "/announce");
   ASSERT_TRUE(created);
-  test::write_file(dir / "solo.torrent", created->torrent_file);
   test::BackgroundProcess seeder({"timeout", "--foreground", "60", SWARMLAB_EXECUTABLE, "seed",
                                   (dir / "solo.torrent").string(), (dir / "data").string(),
                                   "--bind", "127.0.0.1", "--port", "0"});
