@@ -110,7 +110,9 @@ BlockReceipt PieceDownload::receive(BlockIndex block, PeerKey peer) {
 std::vector<PeerKey> PieceDownload::contributors() const {
   std::vector<PeerKey> peers;
   for (const BlockRecord& entry : blocks_) {
-    if (entry.state == BlockState::received) peers.push_back(entry.sender);
+    // Padding is received from nobody.
+    if (entry.state == BlockState::received && entry.sender != PeerKey::none())
+      peers.push_back(entry.sender);
   }
   std::sort(peers.begin(), peers.end());
   peers.erase(std::unique(peers.begin(), peers.end()), peers.end());

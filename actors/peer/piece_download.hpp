@@ -65,7 +65,8 @@ class PieceDownload {
   bool remove_request(BlockIndex block, PeerKey peer);
   // Records the data of `block` from `peer` (who may or may not have requested it).
   BlockReceipt receive(BlockIndex block, PeerKey peer);
-  // The peers that sent us at least one received block, in key order, each once.
+  // The peers that sent us at least one received block, in key order, each once (not the
+  // PeerKey::none() of padding blocks, received from nobody).
   std::vector<PeerKey> contributors() const;
   // A peer on parole downloads pieces of its own: while set, nobody else is given its blocks.
   PeerKey owner() const { return owner_; }

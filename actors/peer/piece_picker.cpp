@@ -49,8 +49,23 @@ PieceDownload& PiecePicker::start_download(PieceIndex piece) {
   assert(download_slots_[piece] == no_download);
   index_.erase(piece);
   download_slots_[piece] = static_cast<std::uint32_t>(downloads_.size());
-  downloads_.emplace_back(piece, layout_.block_count(piece));
-  return downloads_.back();
+  PieceDownload& download = downloads_.emplace_back(piece, layout_.block_count(piece));
+  if (const auto padding = padding_.find(piece); padding != padding_.end()) {
+    for (const BlockIndex block : padding->second)
+      download.receive(block, PeerKey::none());
+  }
+  return download;
+}
+
+void PiecePicker::set_padding(std::span<const BlockRef> blocks) {
+  padding_.clear();
+  for (const BlockRef& block : blocks) {
+    assert(layout_.contains(block));
+    padding_[block.piece].push_back(block.block);
+  }
+  std::erase_if(padding_, [&](const auto& entry) {
+    return entry.second.size() >= layout_.block_count(entry.first).size();
+  });
 }
 
 void PiecePicker::remove_download(PieceIndex piece) {

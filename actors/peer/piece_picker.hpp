@@ -121,6 +121,9 @@ class PiecePicker {
   void set_have(PieceIndex piece);
   void set_priority(PieceIndex piece, Priority priority);
   void set_priorities(const TypedVector<PieceIndex, Priority>& priorities);
+  // Blocks wholly inside BEP 47 padding (zeros): never requested, they count as received from
+  // nobody when their piece starts downloading. A piece of padding alone is downloaded as usual.
+  void set_padding(std::span<const BlockRef> blocks);
   Priority priority(PieceIndex piece) const { return priorities_[piece]; }
   const Bitfield& have() const { return have_; }
   // Wanted pieces we do not have.
@@ -194,6 +197,8 @@ class PiecePicker {
   // Invariant: wanted_ = priority above skip and not in have_.
   Bitfield wanted_;
   std::map<PieceIndex, std::vector<PeerKey>> failed_contributors_;
+  // The padding blocks of each piece that has some.
+  std::map<PieceIndex, std::vector<BlockIndex>> padding_;
 };
 
 }  // namespace swarmlab::peer

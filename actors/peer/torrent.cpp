@@ -68,6 +68,7 @@ Torrent::Torrent(SessionContext& session, TorrentParams params)
          config_.connections_max <= limits::connections_per_torrent_max);
   assert(config_.half_open_max > 0 && config_.half_open_max <= limits::half_open_max);
   picker_.set_priorities(piece_priorities_for(disk_->layout(), pieces_, config_.file_priorities));
+  picker_.set_padding(padding_blocks(disk_->layout(), pieces_));
   for (PieceIndex piece{0}; piece.value() < pieces_.piece_count().value(); ++piece) {
     if (is_wanted(picker_.priority(piece))) bytes_wanted_ += pieces_.piece_size(piece).value();
   }

@@ -60,4 +60,28 @@ TypedVector<PieceIndex, Priority> piece_priorities_for(const storage::StorageLay
   return piece_priorities_from_files(pieces, sizes, file_priorities);
 }
 
+std::vector<BlockRef> padding_blocks(const storage::StorageLayout& layout,
+                                     const PieceLayout& pieces) {
+  std::vector<BlockRef> blocks;
+  const auto piece_size = static_cast<std::uint64_t>(pieces.nominal_piece_size().value());
+  for (const storage::FileEntry& file : layout.files) {
+    if (!file.is_padding || file.length_bytes == 0) continue;
+    const std::uint64_t begin = file.offset_bytes;
+    const std::uint64_t end = file.offset_bytes + file.length_bytes;
+    // Every block from the one holding the file's first byte to the one holding its last.
+    for (auto piece = PieceIndex(static_cast<PieceIndex::rep>(begin / piece_size));
+         pieces.contains(piece) && static_cast<std::uint64_t>(piece.value()) * piece_size < end;
+         ++piece) {
+      for (BlockIndex block{0}; block.value() < pieces.block_count(piece).value(); ++block) {
+        const std::uint64_t start =
+            static_cast<std::uint64_t>(piece.value()) * piece_size +
+            static_cast<std::uint64_t>(pieces.block_offset({piece, block}).value());
+        const auto size = static_cast<std::uint64_t>(pieces.block_size({piece, block}).value());
+        if (start >= begin && start + size <= end) blocks.push_back({piece, block});
+      }
+    }
+  }
+  return blocks;
+}
+
 }  // namespace swarmlab::peer

@@ -26,6 +26,10 @@ protocol::wire::PieceGeometry piece_geometry_from(const storage::StorageLayout& 
 // A block as the storage and the observer name it (piece, byte offset, length).
 record::BlockRef to_record_block(const PieceLayout& layout, BlockRef block);
 
+// The blocks that lie wholly inside BEP 47 padding files, in order: zeros no peer needs to send.
+std::vector<BlockRef> padding_blocks(const storage::StorageLayout& layout,
+                                     const PieceLayout& pieces);
+
 // Per-piece priorities from per-file ones (in the layout's file order); empty: all normal.
 TypedVector<PieceIndex, Priority> piece_priorities_for(const storage::StorageLayout& layout,
                                                        const PieceLayout& pieces,

@@ -236,6 +236,27 @@ TEST(PiecePicker, PeerOnParoleSharesWhenNothingOfItsOwnIsLeft) {
   EXPECT_EQ(pieces_of(shared), (std::vector<int>{0, 1}));
 }
 
+// Padding blocks are never picked; the piece completes with the others. A piece of padding alone
+// is downloaded as usual (nothing else would complete it).
+TEST(PiecePicker, PaddingBlocksAreNeverPicked) {
+  auto picker = make_picker({.availability = "11"});
+  const std::vector<BlockRef> padding = {{0_piece, 2_block}, {0_piece, 3_block},
+                                         {1_piece, 0_block}, {1_piece, 1_block},
+                                         {1_piece, 2_block}, {1_piece, 3_block}};
+  picker.set_padding(padding);
+  net::Rng rng(1);
+  const auto picked = pick(picker, peer_a, all_pieces(picker), 8, rng);
+  const std::vector<BlockRef> expected = {{0_piece, 0_block}, {0_piece, 1_block},
+                                          {1_piece, 0_block}, {1_piece, 1_block},
+                                          {1_piece, 2_block}, {1_piece, 3_block}};
+  EXPECT_EQ(std::set<BlockRef>(picked.begin(), picked.end()),
+            std::set<BlockRef>(expected.begin(), expected.end()));
+  EXPECT_FALSE(picker.on_block({0_piece, 0_block}, peer_a).piece_complete);
+  EXPECT_TRUE(picker.on_block({0_piece, 1_block}, peer_a).piece_complete);
+  EXPECT_EQ(picker.download(0_piece)->contributors(), std::vector<PeerKey>{peer_a});
+  EXPECT_TRUE(picker.is_consistent());
+}
+
 // An owner that lets its requests go (timeout, choke, gone) holds its piece back from nobody.
 TEST(PiecePicker, AnOwnedPieceIsReleasedWhenItsOwnerLetsARequestGo) {
   auto picker = make_picker({.availability = "1"});
