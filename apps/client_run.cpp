@@ -118,6 +118,8 @@ class ClientRun {
   std::vector<protocol::PeerAddress> peers_;
   net::Timer wake_timer_;
   bool stop_requested_ = false;
+  // A second stop signal cancelled every task: end at once.
+  bool cut_short_ = false;
   int stop_signal_ = 0;
   bool complete_ = false;
   bool status_line_open_ = false;
@@ -143,6 +145,7 @@ void ClientRun::request_stop(int signal_number) {
   if (stop_signal_ == 0) stop_signal_ = signal_number;
   // Before the torrent exists (fetching metadata) there is nothing to flush: end at once.
   if (stop_requested_ || torrent_ == nullptr) {
+    cut_short_ = true;
     host_.cancel_tasks();
     return;
   }
@@ -362,7 +365,11 @@ asio::awaitable<void> ClientRun::shut_down(peer::Torrent& torrent) {
   }
   const auto flushed = co_await torrent.disk().flush();
   end_status_line();
-  if (!flushed) {
+  if (!flushed && cut_short_) {
+    // A second stop signal cancelled the flush: what was written is in the files, not yet
+    // known to be on disk. Not a storage failure.
+    fmt::print(stderr, "{}: stopped before the data was flushed to disk\n", options_.command_name);
+  } else if (!flushed) {
     fmt::print(stderr, "{}: {}: cannot flush to disk: {}\n", options_.command_name,
                options_.save_path.string(), flushed.error().message());
     exit_code_ = 1;
@@ -471,32 +478,39 @@ int run_client(TorrentInput input, const ClientOptions& options) {
   fmt::print("listening: port {}\n", peer.listen_port());
   std::fflush(stdout);
   ClientRun run(options, host, peer);
-  asio::signal_set signals(io_context, SIGINT, SIGTERM);
-  std::function<void()> arm_signals = [&] {
-    signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
-      if (error) return;
-      run.request_stop(signal_number);
-      arm_signals();
-    });
-  };
-  arm_signals();
   std::exception_ptr failure;
-  bool ended = false;
-  host.spawn(run.run(std::move(input)), [&](std::exception_ptr exit_failure) {
-    if (exit_failure && !net::is_cancellation(exit_failure)) failure = exit_failure;
-    ended = true;
-    asio::post(io_context, [&] {
-      peer.stop();
-      host.cancel_tasks();
-      signals.cancel();
+  {
+    asio::signal_set signals(io_context, SIGINT, SIGTERM);
+    std::function<void()> arm_signals = [&] {
+      signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+        if (error) return;
+        run.request_stop(signal_number);
+        arm_signals();
+      });
+    };
+    arm_signals();
+    bool ended = false;
+    host.spawn(run.run(std::move(input)), [&](std::exception_ptr exit_failure) {
+      if (exit_failure && !net::is_cancellation(exit_failure)) failure = exit_failure;
+      ended = true;
+      asio::post(io_context, [&] {
+        peer.stop();
+        host.cancel_tasks();
+        signals.cancel();
+      });
     });
-  });
-  // Until the command's task and then every task of the host have ended. Outstanding work that
-  // belongs to no task (an abandoned disk operation's bookkeeping) must not keep the process up.
-  while (!io_context.stopped() && !(ended && host.task_count() == 0)) {
-    io_context.run_for(drain_poll_interval);
+    // Until the command's task and then every task of the host have ended. Outstanding work that
+    // belongs to no task (an abandoned disk operation's bookkeeping) must not keep the process up.
+    while (!io_context.stopped() && !(ended && host.task_count() == 0)) {
+      io_context.run_for(drain_poll_interval);
+    }
+    io_context.poll();
   }
-  io_context.poll();
+  // The command has ended and `signals` no longer catches stop signals: one arriving now (a
+  // second one forwarded by `timeout`, say) must not kill the process and turn its exit status
+  // into a death by signal.
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   if (failure) std::rethrow_exception(failure);
   return run.exit_code();
 }
