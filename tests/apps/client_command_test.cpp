@@ -217,6 +217,28 @@ TEST(ClientCommands, InterruptedDownloadExitsWithTheSignal) {
   EXPECT_NE(download.output().find("stopped:"), std::string::npos) << download.output();
 }
 
+// Two stop signals a tenth of a millisecond apart (as `timeout` forwards them): a complete seed
+// still exits 0, neither killed by the second signal nor failing a flush it cut short.
+TEST(ClientCommands, TwoQuickStopSignalsStillEndACompleteSeedCleanly) {
+  TempDir dir;
+  make_torrent(dir);
+  for (int round = 0; round < 3; ++round) {
+    test::BackgroundProcess seeder({SWARMLAB_EXECUTABLE, "seed", (dir / "pair.torrent").string(),
+                                    (dir / "data").string(), "--bind", "127.0.0.1", "--port", "0"});
+    ASSERT_TRUE(seeder.wait_for("complete:", 20s)) << seeder.output() << seeder.errors();
+    std::this_thread::sleep_for(100ms);
+    ::kill(seeder.pid(), SIGINT);
+    std::this_thread::sleep_for(100us);
+    ::kill(seeder.pid(), SIGINT);
+    for (int poll = 0; poll < 500 && !seeder.exited(); ++poll)
+      std::this_thread::sleep_for(20ms);
+    const int status = seeder.stop();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "round " << round << ": status " << status << "\n"
+        << seeder.output() << seeder.errors();
+  }
+}
+
 // A tracker that cannot be reached is named with the reason, rather than "peers 0" for ever.
 TEST(ClientCommands, DownloadSaysWhyItsTrackerFails) {
   TempDir dir;
