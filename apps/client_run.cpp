@@ -106,8 +106,8 @@ class ClientRun {
   void end_status_line();
 
   void start_tracker_client(peer::Torrent& torrent, const protocol::Metainfo& metainfo);
-  // Says why a tracker failed (or that it answers again), once per change, so that "peers 0"
-  // on the status line has a reason.
+  // Says why a tracker failed, or what it warns of (or that it answers again), once per change,
+  // so that "peers 0" on the status line has a reason.
   void report_tracker();
 
   const ClientOptions& options_;
@@ -337,16 +337,22 @@ asio::awaitable<void> ClientRun::watch(peer::Torrent& torrent) {
 void ClientRun::report_tracker() {
   if (!tracker_ || !tracker_->last_outcome()) return;
   const peer::AnnounceOutcome& outcome = *tracker_->last_outcome();
-  if (outcome.succeeded && tracker_report_.empty()) return;
-  std::string report =
-      outcome.succeeded
-          ? fmt::format("tracker {}: answered ({} peers)", outcome.tracker_url, outcome.peer_count)
-          : fmt::format("tracker {}: {}", outcome.tracker_url, outcome.error);
+  const bool clean = outcome.succeeded && outcome.warning.empty();
+  if (clean && tracker_report_.empty()) return;
+  std::string report;
+  if (!outcome.succeeded) {
+    report = fmt::format("tracker {}: {}", outcome.tracker_url, outcome.error);
+  } else if (!outcome.warning.empty()) {
+    report = fmt::format("tracker {}: warning: {}", outcome.tracker_url, outcome.warning);
+  } else {
+    report =
+        fmt::format("tracker {}: answered ({} peers)", outcome.tracker_url, outcome.peer_count);
+  }
   if (report == tracker_report_) return;
   end_status_line();
   fmt::print("{}\n", report);
   std::fflush(stdout);
-  tracker_report_ = outcome.succeeded ? std::string() : std::move(report);
+  tracker_report_ = clean ? std::string() : std::move(report);
 }
 
 asio::awaitable<void> ClientRun::shut_down(peer::Torrent& torrent) {

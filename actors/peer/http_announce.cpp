@@ -19,6 +19,7 @@ TrackerReply http_reply_from_body(std::span<const std::uint8_t> body) {
   reply.interval_seconds = response.interval_seconds;
   reply.min_interval_seconds = response.min_interval_seconds;
   reply.tracker_id = std::move(response.tracker_id);
+  reply.warning = response.warning_message.value_or("");
   reply.seeders = response.complete;
   reply.leechers = response.incomplete;
   reply.peers.reserve(response.peers.size());

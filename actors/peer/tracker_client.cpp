@@ -203,6 +203,7 @@ asio::awaitable<AnnounceOutcome> TrackerClient::announce_to(const std::string& u
     co_return outcome;
   }
   outcome.succeeded = true;
+  outcome.warning = std::move(reply.warning);
   outcome.peer_count = reply.peers.size();
   outcome.seeders = reply.seeders;
   outcome.leechers = reply.leechers;

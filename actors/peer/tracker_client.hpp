@@ -56,6 +56,8 @@ struct AnnounceOutcome {
   bool succeeded = false;
   // Why it failed: the tracker's failure reason, or a transport error ("timed out", ...).
   std::string error{};
+  // The tracker's warning message, when it answered with one.
+  std::string warning{};
   std::size_t peer_count = 0;
   std::optional<std::uint32_t> seeders{};
   std::optional<std::uint32_t> leechers{};

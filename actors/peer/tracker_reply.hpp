@@ -17,6 +17,8 @@ struct TrackerReply {
   std::uint32_t interval_seconds = 0;
   std::optional<std::uint32_t> min_interval_seconds{};
   std::optional<std::string> tracker_id{};
+  // The tracker's `warning message` (HTTP): it answered, but has something to say.
+  std::string warning{};
   std::optional<std::uint32_t> seeders{};
   std::optional<std::uint32_t> leechers{};
   std::vector<protocol::PeerAddress> peers{};

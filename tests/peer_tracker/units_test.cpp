@@ -85,6 +85,7 @@ TEST(HttpReply, CarriesCompactIpv4AndIpv6PeersAndTheTrackersFields) {
   response.interval_seconds = 900;
   response.min_interval_seconds = 300;
   response.tracker_id = "t-1";
+  response.warning_message = "whitelist changes tomorrow";
   response.complete = 4;
   response.incomplete = 7;
   const auto v4 = protocol::PeerAddress::ipv4({10, 1, 2, 3}, 6881);
@@ -98,6 +99,7 @@ TEST(HttpReply, CarriesCompactIpv4AndIpv6PeersAndTheTrackersFields) {
   EXPECT_EQ(reply.interval_seconds, 900u);
   EXPECT_EQ(reply.min_interval_seconds, 300u);
   EXPECT_EQ(reply.tracker_id, "t-1");
+  EXPECT_EQ(reply.warning, "whitelist changes tomorrow");
   EXPECT_EQ(reply.seeders, 4u);
   EXPECT_EQ(reply.leechers, 7u);
   EXPECT_EQ(reply.peers, (std::vector<protocol::PeerAddress>{v4, v6}));
