@@ -136,7 +136,8 @@ ParseResult<ScrapeResponse> parse_scrape_response(std::span<const std::uint8_t> 
 
 // ---- Server side.
 
-// Splits a request target "/announce?a=b" into path and query ("" when there is none).
+// Splits a request target "/announce?a=b" (or its absolute form, "http://host/announce?a=b")
+// into path and query ("" when there is none).
 std::pair<std::string_view, std::string_view> split_target(std::string_view target);
 // Parses the query of an announce. Error offsets count from the start of `query`.
 ParseResult<AnnounceRequest> parse_announce_query(std::string_view query);

@@ -178,6 +178,14 @@ void encode_compact_peers(bencode::Encoder& encoder, const AnnounceResponse& res
 }  // namespace
 
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
+  // The absolute form (RFC 9112 3.2.2: "http://host:port/announce?..."), which a server must
+  // accept: its path starts at the first '/' after the authority.
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (!target.starts_with(scheme)) continue;
+    const std::size_t path = target.find_first_of("/?", scheme.size());
+    target = path == std::string_view::npos ? std::string_view("/") : target.substr(path);
+    break;
+  }
   const std::size_t question = target.find('?');
   if (question == std::string_view::npos) return {target, std::string_view()};
   return {target.substr(0, question), target.substr(question + 1)};

@@ -172,6 +172,18 @@ TEST(TrackerHttpServer, ParsesWhatTheClientBuilds) {
   EXPECT_EQ(*request, sample_request());
 }
 
+// RFC 9112: a server must accept a request target in absolute form (as proxies send it).
+TEST(TrackerHttpServer, AcceptsTheAbsoluteFormOfTheTarget) {
+  const std::string url = build_announce_url("http://t.example:6969/announce", sample_request());
+  const auto [path, query] = split_target(url);
+  EXPECT_EQ(path, "/announce");
+  const auto request = parse_announce_query(query);
+  ASSERT_TRUE(request) << request.error().describe();
+  EXPECT_EQ(*request, sample_request());
+  EXPECT_EQ(split_target("http://t.example/scrape").first, "/scrape");
+  EXPECT_EQ(split_target("http://t.example").first, "/");
+}
+
 TEST(TrackerHttpServer, ParsesAMinimalAnnounceAndIgnoresExtras) {
   const auto request = parse_announce_query(base_query + "&port=1&supportcrypto=1&event=");
   ASSERT_TRUE(request) << request.error().describe();
