@@ -368,13 +368,18 @@ asio::awaitable<void> ClientRun::shut_down(peer::Torrent& torrent) {
     tracker_->stop();
     while (tracker_->running())
       co_await sleep_until_woken(drain_poll_interval);
+    // A download that completes at once ends before its status loop saw the tracker's answers.
+    report_tracker();
   }
   const auto flushed = co_await torrent.disk().flush();
   end_status_line();
   if (!flushed && cut_short_) {
     // A second stop signal cancelled the flush: what was written is in the files, not yet
-    // known to be on disk. Not a storage failure.
-    fmt::print(stderr, "{}: stopped before the data was flushed to disk\n", options_.command_name);
+    // known to be on disk. Not a storage failure (and nothing to say when nothing was written).
+    if (final_status.counters.payload_downloaded_bytes > 0) {
+      fmt::print(stderr, "{}: stopped before the data was flushed to disk\n",
+                 options_.command_name);
+    }
   } else if (!flushed) {
     fmt::print(stderr, "{}: {}: cannot flush to disk: {}\n", options_.command_name,
                options_.save_path.string(), flushed.error().message());

@@ -142,6 +142,8 @@ class Connection final : public ExtensionPeer {
   std::optional<CloseReason> on_bitfield(std::span<const std::uint8_t> bits);
   std::optional<CloseReason> on_have_all_or_none(bool have_all);
   std::optional<CloseReason> on_allowed_fast(std::uint32_t piece_index);
+  // A BITFIELD, HAVE_ALL or HAVE_NONE after the first piece message.
+  std::optional<CloseReason> on_later_piece_list(const protocol::wire::Message& message);
   std::optional<CloseReason> on_suggest(std::uint32_t piece_index);
   void count_peer_pieces();
 
@@ -190,8 +192,6 @@ class Connection final : public ExtensionPeer {
   bool peer_counted_as_seed_ = false;
   // Bitfield, have all and have none may only open the conversation.
   bool piece_messages_seen_ = false;
-  // The only piece message so far is HAVE_NONE (a BITFIELD may still replace it).
-  bool have_none_alone_ = false;
 
   bool am_choking_ = true;
   bool am_interested_ = false;

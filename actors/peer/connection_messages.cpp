@@ -55,14 +55,8 @@ std::optional<CloseReason> Connection::handle(const wire::Message& message) {
   const bool opening = std::holds_alternative<wire::Bitfield>(message) ||
                        std::holds_alternative<wire::HaveAll>(message) ||
                        std::holds_alternative<wire::HaveNone>(message);
-  // aria2 follows HAVE_NONE with a BITFIELD; as libtorrent does, the bitfield then stands.
-  const bool replaces_have_none =
-      std::holds_alternative<wire::Bitfield>(message) && have_none_alone_;
-  if (opening && piece_messages_seen_ && !replaces_have_none) return CloseReason::bad_bitfield;
-  if (opening || std::holds_alternative<wire::Have>(message)) {
-    have_none_alone_ = !piece_messages_seen_ && std::holds_alternative<wire::HaveNone>(message);
-    piece_messages_seen_ = true;
-  }
+  if (opening && piece_messages_seen_) return on_later_piece_list(message);
+  if (opening || std::holds_alternative<wire::Have>(message)) piece_messages_seen_ = true;
   return std::visit(
       Overloaded{
           [](const wire::KeepAlive&) -> std::optional<CloseReason> { return std::nullopt; },
@@ -134,6 +128,28 @@ std::optional<CloseReason> Connection::on_have(std::uint32_t piece_index) {
   if (!am_interested_) update_interest();
   // A peer that had nothing we could ask for may have it now.
   if (am_interested_ && outstanding_.empty()) request_blocks();
+  return std::nullopt;
+}
+
+std::optional<CloseReason> Connection::on_later_piece_list(const wire::Message& message) {
+  // BEP 3 sends the piece list once, first; aria2 sends HAVE_NONE then a BITFIELD, and
+  // BITFIELDs again later. As libtorrent does, a later list stands, read as the HAVEs it adds; one
+  // that takes pieces away cannot be true.
+  Bitfield pieces(torrent_.pieces_.piece_count(), std::holds_alternative<wire::HaveAll>(message));
+  if (const auto* bitfield = std::get_if<wire::Bitfield>(&message)) {
+    auto parsed = Bitfield::from_wire(bitfield->bits, torrent_.pieces_.piece_count());
+    if (!parsed) return CloseReason::bad_bitfield;
+    pieces = std::move(*parsed);
+  }
+  for (auto piece = peer_pieces_.find_next(PieceIndex(0)); piece;
+       piece = peer_pieces_.find_next(*piece + PieceCount(1))) {
+    if (!pieces.test(*piece)) return CloseReason::bad_bitfield;
+  }
+  for (auto piece = pieces.find_next(PieceIndex(0)); piece;
+       piece = pieces.find_next(*piece + PieceCount(1))) {
+    if (peer_pieces_.test(*piece)) continue;
+    if (auto closed = on_have(static_cast<std::uint32_t>(piece->value()))) return closed;
+  }
   return std::nullopt;
 }
 

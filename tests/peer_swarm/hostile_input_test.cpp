@@ -166,13 +166,28 @@ TEST_F(HostileInput, BitfieldAfterHaveNoneIsAccepted) {
   EXPECT_EQ(observer_.disconnects_with(peer::describe(peer::CloseReason::bad_bitfield)), 0u);
 }
 
-// Any other piece message before a BITFIELD still makes it a protocol error.
-TEST_F(HostileInput, BitfieldAfterAHaveClosesTheConnection) {
+// aria2 also sends its BITFIELD again later: a later list that adds pieces stands (as the HAVEs
+// it adds), as libtorrent reads it.
+TEST_F(HostileInput, LaterBitfieldsThatAddPiecesAreAccepted) {
   std::vector<std::uint8_t> bytes = handshake(info_hash_);
-  wire::append_frame(bytes, wire::HaveNone{});
-  wire::append_frame(bytes, wire::Have{.piece_index = 1});
-  const std::vector<std::uint8_t> bits = {0xf0, 0x00};
-  wire::append_frame(bytes, wire::Bitfield{.bits = bits});
+  const std::vector<std::uint8_t> first = {0xf0, 0x00};
+  const std::vector<std::uint8_t> later = {0xfc, 0x00};
+  wire::append_frame(bytes, wire::Bitfield{.bits = first});
+  wire::append_frame(bytes, wire::Have{.piece_index = 5});
+  wire::append_frame(bytes, wire::Bitfield{.bits = later});
+  const SessionEnd end = run_session(*leech_, bytes);
+  EXPECT_TRUE(end.connected);
+  EXPECT_FALSE(end.closed_by_peer);
+  EXPECT_EQ(observer_.disconnects_with(peer::describe(peer::CloseReason::bad_bitfield)), 0u);
+}
+
+// A later list without a piece the peer had announced cannot be true.
+TEST_F(HostileInput, LaterBitfieldThatTakesPiecesAwayClosesTheConnection) {
+  std::vector<std::uint8_t> bytes = handshake(info_hash_);
+  const std::vector<std::uint8_t> first = {0xf0, 0x00};
+  const std::vector<std::uint8_t> fewer = {0x80, 0x00};
+  wire::append_frame(bytes, wire::Bitfield{.bits = first});
+  wire::append_frame(bytes, wire::Bitfield{.bits = fewer});
   const SessionEnd end = run_session(*leech_, bytes);
   EXPECT_TRUE(end.closed_by_peer);
   EXPECT_EQ(observer_.disconnects_with(peer::describe(peer::CloseReason::bad_bitfield)), 1u);
